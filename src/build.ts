@@ -1,0 +1,102 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'puppeteer';
+import type { VFile } from 'vfile';
+import type { Book } from './book.ts';
+import { checkManuscript, EnvironmentError, readManuscript } from './manuscript.ts';
+import { launchBrowser } from './render/browser.ts';
+import { renderEpub } from './render/epub.ts';
+import { printPdf } from './render/pdf.ts';
+
+export const FORMATS = ['epub', 'pdf', 'handout'] as const;
+export type Format = (typeof FORMATS)[number];
+export const DEFAULT_FORMATS: readonly Format[] = ['epub', 'pdf', 'handout'];
+
+/** The file a format is written to, named after the manuscript. */
+export function outputName(name: string, format: Format): string {
+  switch (format) {
+    case 'epub':
+      return `${name}.epub`;
+    case 'pdf':
+      return `${name}.pdf`;
+    case 'handout':
+      return `${name}-handout.pdf`;
+  }
+}
+
+export interface Output {
+  format: Format;
+  path: string;
+  bytes: number;
+}
+
+export interface ManuscriptResult {
+  file: VFile;
+  /** Empty when the manuscript has errors: nothing is written for it. */
+  outputs: Output[];
+}
+
+export interface BuildOptions {
+  outDir: string;
+  formats: readonly Format[];
+  onOutput?: (output: Output) => void;
+}
+
+/**
+ * Builds each manuscript into `outDir`. The browser starts while the text pipeline runs;
+ * one browser serves every PDF; a manuscript with errors writes nothing.
+ */
+export async function buildManuscripts(paths: readonly string[], options: BuildOptions): Promise<ManuscriptResult[]> {
+  const needsBrowser = options.formats.some((format) => format !== 'epub');
+  const browserStart = needsBrowser ? launchBrowser() : undefined;
+  // Settle the launch even if checking fails first, so no rejection goes unhandled.
+  browserStart?.catch(() => undefined);
+  try {
+    const checked = await Promise.all(
+      paths.map(async (filePath) => {
+        const file = await readManuscript(filePath);
+        return { file, book: await checkManuscript(file) };
+      }),
+    );
+    if (checked.some(({ book }) => book)) await mkdir(options.outDir, { recursive: true });
+    const browser = checked.some(({ book }) => book) ? await browserStart : undefined;
+    return await Promise.all(
+      checked.map(async ({ file, book }) => ({
+        file,
+        outputs: book ? await renderBook(book, browser, options) : [],
+      })),
+    );
+  } finally {
+    await browserStart?.then((browser) => browser.close()).catch(() => undefined);
+  }
+}
+
+async function renderBook(book: Book, browser: Browser | undefined, options: BuildOptions): Promise<Output[]> {
+  return Promise.all(
+    options.formats.map(async (format) => {
+      const bytes = await renderFormat(book, format, browser);
+      const output = { format, path: path.join(options.outDir, outputName(book.name, format)), bytes: bytes.length };
+      await writeAtomically(output.path, bytes);
+      options.onOutput?.(output);
+      return output;
+    }),
+  );
+}
+
+async function renderFormat(book: Book, format: Format, browser: Browser | undefined): Promise<Uint8Array> {
+  if (format === 'epub') return renderEpub(book);
+  if (!browser) throw new Error('no browser for a PDF format');
+  return printPdf(browser, book, format === 'pdf' ? 'book' : 'handout');
+}
+
+/** Writes next to the target and renames, so a failed build never leaves half a file. */
+async function writeAtomically(target: string, bytes: Uint8Array): Promise<void> {
+  const temporary = `${target}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, bytes);
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new EnvironmentError(`cannot write ${target}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** BCP 47 language tag, loosely: `hi`, `en`, `hi-IN`, `sa-Deva`. */
+const languageTag = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'a language tag such as hi or hi-IN');
+
+const nonEmpty = z.string().trim().min(1, 'a non-empty text');
+
+/**
+ * The manuscript's front matter. This one schema is both the check and the type;
+ * `FIELD_NAMES` lists the known fields for the unknown-field warning.
+ */
+export const frontMatterSchema = z.object({
+  title: nonEmpty,
+  subtitle: nonEmpty.optional(),
+  author: z.union([nonEmpty, z.array(nonEmpty).min(1)]).optional(),
+  publisher: nonEmpty.optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date such as 2026-11-28')
+    .optional(),
+  lang: languageTag.default('hi'),
+  description: nonEmpty.optional(),
+  keywords: z.array(nonEmpty).optional(),
+  source: nonEmpty.optional(),
+  rights: nonEmpty.optional(),
+});
+
+export type FrontMatter = z.output<typeof frontMatterSchema>;
+
+export const FIELD_NAMES: readonly string[] = Object.keys(frontMatterSchema.shape);
+
+/** Authors as a list, whichever form the front matter used. */
+export function authorsOf(matter: FrontMatter): string[] {
+  if (matter.author === undefined) return [];
+  return typeof matter.author === 'string' ? [matter.author] : matter.author;
+}

@@ -1,0 +1,116 @@
+import type { Root, Yaml } from 'mdast';
+import type { Point, Position } from 'unist';
+import type { VFile } from 'vfile';
+import { LineCounter, isMap, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
+import { FIELD_NAMES, frontMatterSchema, type FrontMatter } from '../config/schema.ts';
+import { reportError, reportWarning } from './messages.ts';
+
+declare module 'vfile' {
+  interface DataMap {
+    /** The validated front matter; absent when it has errors. */
+    matter: FrontMatter;
+  }
+}
+
+/**
+ * Reads the YAML front matter (recognised by remark-frontmatter), validates it against
+ * the schema and stores it in `file.data.matter`. Problems are messages at the YAML line
+ * that caused them; the node is removed so it never reaches the HTML.
+ */
+export default function remarkFrontMatter() {
+  return (tree: Root, file: VFile) => {
+    const first = tree.children[0];
+    if (first?.type !== 'yaml') {
+      reportError(file, 'Unexpected manuscript without front matter, expected a `---` block with at least `title:`', {
+        place: { line: 1, column: 1 },
+        ruleId: 'frontmatter-missing',
+      });
+      return;
+    }
+    tree.children.shift();
+    const matter = readFrontMatter(first, file);
+    if (matter) file.data.matter = matter;
+  };
+}
+
+function readFrontMatter(node: Yaml, file: VFile): FrontMatter | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(node.value, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // The YAML text starts on the line after the opening `---`.
+  const firstLine = (node.position?.start.line ?? 1) + 1;
+  const at = (offset: number): Point => {
+    const { line, col } = lines.linePos(offset);
+    return { line: firstLine + line - 1, column: col };
+  };
+  const span = (range: readonly [number, number, number] | null | undefined): Position | Point =>
+    range ? { start: at(range[0]), end: at(range[1]) } : { line: firstLine, column: 1 };
+
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      reportError(file, `Unexpected YAML: ${error.message.split('\n')[0] ?? error.code}`, {
+        place: at(error.pos[0]),
+        ruleId: 'frontmatter-yaml',
+      });
+    }
+    return undefined;
+  }
+
+  const contents = doc.contents;
+  if (contents !== null && !isMap(contents)) {
+    reportError(file, 'Unexpected front matter that is not a list of `field: value` lines', {
+      place: span(contents.range),
+      ruleId: 'frontmatter-yaml',
+    });
+    return undefined;
+  }
+
+  const valueNodes = new Map<string, YamlNode>();
+  for (const pair of contents?.items ?? []) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (key === undefined) continue;
+    const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
+    if (!FIELD_NAMES.includes(key)) {
+      reportWarning(file, `Unexpected front-matter field \`${key}\`, expected one of ${FIELD_NAMES.join(', ')}`, {
+        place: span(keyRange),
+        ruleId: 'frontmatter-unknown-field',
+      });
+    }
+    valueNodes.set(key, (pair.value as YamlNode | null) ?? pair.key);
+  }
+
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries((doc.toJS() ?? {}) as Record<string, unknown>)) {
+    if (FIELD_NAMES.includes(key) && value !== null) raw[key] = value;
+  }
+  const result = frontMatterSchema.safeParse(raw);
+  if (result.success) return result.data;
+
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? '');
+    const valueNode = valueNodes.get(field);
+    const missingTitle = field === 'title' && !(valueNode && isScalar(valueNode) && valueNode.value);
+    reportError(
+      file,
+      missingTitle
+        ? 'Unexpected missing or empty `title`, expected the book’s title'
+        : `Unexpected value for \`${issue.path.join('.')}\`, expected ${expectation(issue)}`,
+      {
+        place: valueNode ? span(valueNode.range) : { line: firstLine, column: 1 },
+        ruleId: missingTitle ? 'frontmatter-title' : 'frontmatter-type',
+      },
+    );
+  }
+  return undefined;
+}
+
+function expectation(issue: { code: string; message: string; expected?: unknown }): string {
+  if (issue.code === 'invalid_type' && typeof issue.expected === 'string') {
+    return issue.expected === 'array'
+      ? 'a list such as [a, b]'
+      : issue.expected === 'string'
+        ? 'a text'
+        : `a ${issue.expected}`;
+  }
+  if (issue.code === 'invalid_union') return 'a text or a list of texts';
+  return issue.message;
+}

@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Root } from 'hast';
+import { h } from 'hastscript';
+import type { Book } from '../book.ts';
+import { authorsOf, type FrontMatter } from '../config/schema.ts';
+import { toHtmlString } from '../pipeline/index.ts';
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
+export const FONTS_DIR = path.join(PROJECT_ROOT, 'fonts');
+
+export type PrintLayout = 'book' | 'handout';
+
+/** The title block (title, subtitle, author, publisher, date) as an HTML tree. */
+export function titleBlock(matter: FrontMatter, layout: PrintLayout | 'epub'): Root {
+  const authors = authorsOf(matter).join(', ');
+  const children =
+    layout === 'handout'
+      ? [
+          h('h1', matter.title),
+          matter.subtitle ? h('p.subtitle', matter.subtitle) : undefined,
+          h('p.byline', [authors, matter.publisher, matter.date].filter(Boolean).join(' · ')),
+        ]
+      : [
+          h('h1', matter.title),
+          matter.subtitle ? h('p.subtitle', matter.subtitle) : undefined,
+          authors ? h('p.author', authors) : undefined,
+          matter.publisher ? h('p.publisher', matter.publisher) : undefined,
+          matter.date ? h('p.date', matter.date) : undefined,
+        ];
+  return { type: 'root', children: children.filter((node) => node !== undefined) };
+}
+
+/** The whole HTML page Chrome prints for one layout. */
+export async function printDocument(book: Book, layout: PrintLayout): Promise<string> {
+  const template = await readFile(path.join(TEMPLATES_DIR, `${layout}.html`), 'utf8');
+  const { matter } = book;
+  return fillTemplate(template, {
+    lang: escapeHtml(matter.lang),
+    title: escapeHtml(matter.title),
+    titleBlock: toHtmlString(titleBlock(matter, layout)),
+    body: toHtmlString(book.tree),
+    headerLeft: cssString(matter.title),
+    headerRight: cssString(matter.source ?? matter.publisher ?? ''),
+  });
+}
+
+/** Replaces each `{{name}}` with its (already escaped) value; an unknown name is a template bug. */
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`template names {{${name}}}, which mudran does not provide`);
+    return value;
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** A CSS string literal for `content:`. */
+function cssString(text: string): string {
+  return `"${text.replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]/g, ' ')}"`;
+}

@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const MUDRAN = path.join(ROOT, 'bin/mudran');
+export const ARTICLE = path.join(ROOT, 'manuscript/russia-pakistan.md');
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI entry point. */
+export async function mudran(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  try {
+    const { stdout, stderr } = await exec(MUDRAN, args, {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number') throw error;
+    return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+export async function tempDir(prefix = 'mudran-'): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+async function tool(command: string, args: string[]): Promise<string> {
+  const { stdout } = await exec(command, args, { maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+/** `pdfinfo` fields, e.g. `Title`, `Pages`, `Page size`, `Tagged`. */
+export async function pdfInfo(file: string): Promise<Record<string, string>> {
+  const fields: Record<string, string> = {};
+  for (const line of (await tool('pdfinfo', ['-enc', 'UTF-8', file])).split('\n')) {
+    const match = /^([^:]+):\s*(.*)$/.exec(line);
+    if (match?.[1] && match[2] !== undefined) fields[match[1]] = match[2];
+  }
+  return fields;
+}
+
+export interface PdfFont {
+  name: string;
+  type: string;
+  embedded: boolean;
+}
+
+export async function pdfFonts(file: string): Promise<PdfFont[]> {
+  const lines = (await tool('pdffonts', [file])).trimEnd().split('\n').slice(2);
+  return lines.map((line) => {
+    // name, type (may contain spaces), encoding, emb, sub, uni, object, generation
+    const match = /^(\S+)\s+(.+?)\s+(\S+)\s+(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+$/.exec(line);
+    if (!match) throw new Error(`unexpected pdffonts line: ${line}`);
+    return { name: match[1] ?? '', type: match[2] ?? '', embedded: match[4] === 'yes' };
+  });
+}
+
+export async function pdfText(file: string): Promise<string> {
+  return tool('pdftotext', ['-enc', 'UTF-8', file, '-']);
+}
+
+export interface EpubCheckReport {
+  messages: { severity: string; ID: string; message: string }[];
+  checker: { nFatal: number; nError: number; nWarning: number; checkerVersion: string };
+}
+
+/** Debian's EPUBCheck 4.2.6 (a jar), with its JSON report; it exits 1 when it finds errors. */
+export async function epubcheck(file: string): Promise<EpubCheckReport> {
+  const report = path.join(await tempDir('epubcheck-'), 'report.json');
+  await exec('java', ['-jar', '/usr/bin/epubcheck', file, '--json', report]).catch(() => undefined);
+  return JSON.parse(await readFile(report, 'utf8')) as EpubCheckReport;
+}
