@@ -1,0 +1,93 @@
+import { findBrokenSequences, type Finding } from './sequences.ts';
+import { DOTTED_CIRCLE, sameShaping, shapeWithFontkit, shapeWithHarfBuzz, splitByFont, type ShapedGlyph } from './shape.ts';
+import type { StackFont } from './stack.ts';
+
+export type { Finding } from './sequences.ts';
+
+/** Checks one word (text without spaces); the same word always gives the same findings. */
+export type WordChecker = (word: string) => readonly Finding[];
+
+/**
+ * A word checker over a font stack that shapes each distinct word once, so a book-length
+ * manuscript costs about as much as its vocabulary.
+ */
+export function createWordChecker(fonts: readonly StackFont[]): WordChecker {
+  const cache = new Map<string, readonly Finding[]>();
+  return (word) => {
+    let findings = cache.get(word);
+    if (!findings) {
+      findings = checkWord(word, fonts);
+      cache.set(word, findings);
+    }
+    return findings;
+  };
+}
+
+/**
+ * Sequence rules first; then each font run is shaped with fontkit and HarfBuzz. A dotted
+ * circle only says "broken" where no sequence rule already said exactly what is wrong.
+ */
+export function checkWord(word: string, fonts: readonly StackFont[]): Finding[] {
+  const findings = findBrokenSequences(word);
+  for (const run of splitByFont(word, fonts)) {
+    if (!run.font) {
+      findings.push(...missingGlyphs(run.text, run.start));
+      continue;
+    }
+    const fontkitGlyphs = shapeWithFontkit(run.font, run.text);
+    const harfbuzzGlyphs = shapeWithHarfBuzz(run.font, run.text);
+    const circleId = run.font.harfbuzz.nominalGlyph(DOTTED_CIRCLE);
+    const circle =
+      insertedDottedCircle(run.text, harfbuzzGlyphs, circleId) ?? insertedDottedCircle(run.text, fontkitGlyphs, circleId);
+    if (circle !== undefined && findings.length === 0) {
+      findings.push({
+        index: run.start + circle,
+        ruleId: 'broken-cluster',
+        reason: `Unexpected mark with nothing to sit on in \`${run.text}\` (the shaper draws a dotted circle), expected every vowel sign, virama or nukta right after its letter`,
+        fatal: true,
+      });
+    }
+    if (!sameShaping(fontkitGlyphs, harfbuzzGlyphs)) {
+      findings.push({
+        index: run.start,
+        ruleId: 'shaping-mismatch',
+        reason: `Unexpected shaping difference in \`${run.text}\`: fontkit gives ${names(fontkitGlyphs)}, HarfBuzz gives ${names(harfbuzzGlyphs)}; expected both to agree: the PDF shows HarfBuzz’s, look at this word in print`,
+        fatal: false,
+      });
+    }
+  }
+  return findings.sort((a, b) => a.index - b.index);
+}
+
+function missingGlyphs(text: string, start: number): Finding[] {
+  const findings: Finding[] = [];
+  let index = start;
+  for (const char of text) {
+    const code = (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+    findings.push({
+      index,
+      ruleId: 'missing-glyph',
+      reason: `Unexpected character \`${char}\` (U+${code}) that no font of the book draws, expected a character the fonts cover (Noto Serif Devanagari, Noto Serif)`,
+      fatal: true,
+    });
+    index += char.length;
+  }
+  return findings;
+}
+
+/** Where a shaper put a dotted circle the text does not have, as a UTF-16 index into the text. */
+function insertedDottedCircle(
+  text: string,
+  glyphs: readonly ShapedGlyph[],
+  circleId: number | undefined,
+): number | undefined {
+  if (circleId === undefined) return undefined;
+  const glyph = glyphs.find(
+    (candidate) => candidate.id === circleId && text.codePointAt(candidate.cluster) !== DOTTED_CIRCLE,
+  );
+  return glyph?.cluster;
+}
+
+function names(glyphs: readonly ShapedGlyph[]): string {
+  return glyphs.map((glyph) => glyph.name).join(' ');
+}
