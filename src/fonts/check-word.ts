@@ -34,11 +34,12 @@ export function checkWord(word: string, fonts: readonly StackFont[]): Finding[] 
       findings.push(...missingGlyphs(run.text, run.start));
       continue;
     }
-    const fontkitGlyphs = shapeWithFontkit(run.font, run.text);
     const harfbuzzGlyphs = shapeWithHarfBuzz(run.font, run.text);
+    const fontkitGlyphs = tryFontkit(run.font, run.text);
     const circleId = run.font.harfbuzz.nominalGlyph(DOTTED_CIRCLE);
     const circle =
-      insertedDottedCircle(run.text, harfbuzzGlyphs, circleId) ?? insertedDottedCircle(run.text, fontkitGlyphs, circleId);
+      insertedDottedCircle(run.text, harfbuzzGlyphs, circleId) ??
+      (Array.isArray(fontkitGlyphs) ? insertedDottedCircle(run.text, fontkitGlyphs, circleId) : undefined);
     if (circle !== undefined && findings.length === 0) {
       findings.push({
         index: run.start + circle,
@@ -47,16 +48,28 @@ export function checkWord(word: string, fonts: readonly StackFont[]): Finding[] 
         fatal: true,
       });
     }
-    if (!sameShaping(fontkitGlyphs, harfbuzzGlyphs)) {
+    if (!Array.isArray(fontkitGlyphs) || !sameShaping(fontkitGlyphs, harfbuzzGlyphs)) {
+      const fontkitSays = Array.isArray(fontkitGlyphs)
+        ? `fontkit gives ${names(fontkitGlyphs)}`
+        : `fontkit fails (${fontkitGlyphs.message})`;
       findings.push({
         index: run.start,
         ruleId: 'shaping-mismatch',
-        reason: `Unexpected shaping difference in \`${run.text}\`: fontkit gives ${names(fontkitGlyphs)}, HarfBuzz gives ${names(harfbuzzGlyphs)}; expected both to agree: the PDF shows HarfBuzz’s, look at this word in print`,
+        reason: `Unexpected shaping difference in \`${run.text}\`: ${fontkitSays}, HarfBuzz gives ${names(harfbuzzGlyphs)}; expected both to agree: the PDF shows HarfBuzz’s, look at this word in print`,
         fatal: false,
       });
     }
   }
   return findings.sort((a, b) => a.index - b.index);
+}
+
+/** fontkit 2.0.4 throws on some mark sequences (null anchors, foliojs/fontkit#367): that is a finding too. */
+function tryFontkit(font: StackFont, text: string): ShapedGlyph[] | Error {
+  try {
+    return shapeWithFontkit(font, text);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
 }
 
 function missingGlyphs(text: string, start: number): Finding[] {

@@ -18,7 +18,8 @@ const NUKTA = '\u093C';
 const HALANT = '\u094D';
 const SIGN = /[\u0900-\u0903]/u;
 const JOINER = /^(?:\u200C|\u200D)$/u;
-const DEVANAGARI = /\p{Script=Devanagari}/u;
+/** A Devanagari letter or mark: what a mark may follow. Digits and dandas are not. */
+const DEVANAGARI_LETTER = /^(?=\p{Script=Devanagari})[\p{L}\p{M}]$/u;
 
 /** Independent vowel + vowel sign → the single letter the writer meant. */
 const VOWEL_LETTERS: Record<string, string> = {
@@ -48,9 +49,9 @@ export function findBrokenSequences(text: string): Finding[] {
   for (let i = 0; i < chars.length; i++) {
     const char = chars[i] ?? '';
     const before = chars[i - 1];
-    const afterDevanagari = before !== undefined && (DEVANAGARI.test(before) || JOINER.test(before));
+    const afterLetter = before !== undefined && (DEVANAGARI_LETTER.test(before) || JOINER.test(before));
     if (JOINER.test(char)) {
-      if (before !== HALANT && (afterDevanagari || DEVANAGARI.test(chars[i + 1] ?? ''))) {
+      if (before !== HALANT && (afterLetter || DEVANAGARI_LETTER.test(chars[i + 1] ?? ''))) {
         const name = char === '\u200D' ? 'zero-width joiner' : 'zero-width non-joiner';
         error(
           'stray-joiner',
@@ -67,13 +68,18 @@ export function findBrokenSequences(text: string): Finding[] {
         error('lone-nukta', `Unexpected nukta ${mark(NUKTA)} not after a consonant, expected it right after one (\`क़\`) or deleted`);
       }
     } else if (MATRA.test(char) || SIGN.test(char) || char === HALANT) {
-      if (!afterDevanagari) {
+      if (!afterLetter || before === undefined) {
         error(
           'mark-at-word-start',
-          `Unexpected ${MATRA.test(char) ? 'vowel sign' : 'sign'} ${mark(char)} at the start of a word, expected it after a letter: is a space or letter misplaced?`,
+          `Unexpected ${MATRA.test(char) ? 'vowel sign' : 'sign'} ${mark(char)} with no letter before it, expected it after a consonant: is a space or letter misplaced?`,
         );
-      } else if (MATRA.test(char) && before !== undefined) {
+      } else if (MATRA.test(char)) {
         checkMatraAfter(before, char, error);
+      } else if (char === HALANT && (MATRA.test(before) || SIGN.test(before) || INDEPENDENT_VOWEL.test(before))) {
+        error(
+          'misplaced-virama',
+          `Unexpected virama ${mark(HALANT)} after ${INDEPENDENT_VOWEL.test(before) ? `the vowel \`${before}\`` : mark(before)}, expected it right after a consonant`,
+        );
       }
     }
     index += char.length;

@@ -36,7 +36,9 @@ function warnMixedNukta(file: VFile): void {
   const lines = location(file);
   for (const match of rarerIsPrecomposed ? precomposed : decomposed) {
     const letter = match[0];
-    const codes = [...letter].map((char) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase()}`).join(' + ');
+    const codes = [...letter]
+      .map((char) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`)
+      .join(' + ');
     reportWarning(
       file,
       rarerIsPrecomposed
