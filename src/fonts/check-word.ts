@@ -42,7 +42,8 @@ export function checkWord(word: string, fonts: readonly StackFont[]): Finding[] 
       (Array.isArray(fontkitGlyphs) ? insertedDottedCircle(run.text, fontkitGlyphs, circleId) : undefined);
     if (circle !== undefined && findings.length === 0) {
       findings.push({
-        index: run.start + circle,
+        // HarfBuzz gives the whole broken cluster one place; point at its first mark.
+        index: run.start + circle + Math.max(run.text.slice(circle).search(/\p{M}/u), 0),
         ruleId: 'broken-cluster',
         reason: `Unexpected mark with nothing to sit on in \`${run.text}\` (the shaper draws a dotted circle), expected every vowel sign, virama or nukta right after its letter`,
         fatal: true,
