@@ -1,9 +1,11 @@
 import type { Element, ElementContent, Root } from 'hast';
 import type { VFile } from 'vfile';
 
-const LATIN_WORD = String.raw`\p{Script=Latin}[\p{Script=Latin}\p{M}]*(?:['’.&-]\p{Script=Latin}[\p{Script=Latin}\p{M}]*)*`;
-/** Latin words, with the spaces between them: one span for `Spread the love`, not three. */
-const LATIN_RUN = new RegExp(`${LATIN_WORD}(?:[ \\u00A0]+${LATIN_WORD})*`, 'gu');
+const LATIN_WORD = String.raw`\p{Script=Latin}[\p{Script=Latin}\p{M}]*`;
+/** Spaces, digits and punctuation (but not a danda) between two Latin words stay in the run. */
+const BETWEEN = String.raw`(?:(?![।॥])[\s\p{P}\p{N}])+`;
+/** `Spread the love`, `don’t panic`, `e-mail`: one span each, not one per word. */
+const LATIN_RUN = new RegExp(`${LATIN_WORD}(?:${BETWEEN}${LATIN_WORD})*`, 'gu');
 const VERBATIM = new Set(['code', 'pre', 'kbd', 'samp', 'script', 'style', 'math', 'svg']);
 
 /**

@@ -71,10 +71,11 @@ function typeset(text: string, state: { previous: string }): string {
     .replace(/।।/g, '॥')
     .replace(/\s+(?=[।॥])/g, '\u00A0');
   let out = '';
-  for (const char of dashed) {
+  for (const [index, char] of [...dashed].entries()) {
     const opens = OPENS_AFTER.test(state.previous);
     if (char === '"') out += opens ? '“' : '”';
-    else if (char === "'") out += opens ? '‘' : '’';
+    // An apostrophe for left-out digits ('90s) points the same way as a closing quote.
+    else if (char === "'") out += opens && !/^'\d\ds\b/.test(dashed.slice(index)) ? '‘' : '’';
     else out += char;
     state.previous = char;
   }
