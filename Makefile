@@ -30,7 +30,7 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: all deps test-deps test check lint typecheck format bench clean
+.PHONY: all deps test-deps test check lint typecheck format bench bench-check clean
 
 all: $(OUTPUTS)
 
@@ -56,6 +56,10 @@ test: test-deps
 
 check: $(NODE_DEPS)
 	bin/mudran check $(MANUSCRIPTS)
+
+# Times `check` on the article and on a 100,000-word manuscript (see bench/check-speed.ts).
+bench-check: $(NODE_DEPS)
+	npx tsx bench/check-speed.ts
 
 clean:
 	rm -rf dist/*.epub dist/*.pdf dist/*.tmp .cache
