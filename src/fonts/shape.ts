@@ -1,4 +1,3 @@
-import * as harfbuzz from 'harfbuzzjs';
 import type { StackFont } from './stack.ts';
 
 export const DOTTED_CIRCLE = 0x25cc;
@@ -65,10 +64,10 @@ export function shapeWithFontkit(font: StackFont, text: string): ShapedGlyph[] {
 
 /** HarfBuzz's shaping: what Chrome prints. */
 export function shapeWithHarfBuzz(font: StackFont, text: string): ShapedGlyph[] {
-  const buffer = new harfbuzz.Buffer();
+  const buffer = new font.harfbuzzModule.Buffer();
   buffer.addText(text);
   buffer.guessSegmentProperties();
-  harfbuzz.shape(font.harfbuzz, buffer);
+  font.harfbuzzModule.shape(font.harfbuzz, buffer);
   const positions = buffer.getGlyphPositions();
   return buffer.getGlyphInfos().map((info, i) => {
     const position = positions[i];

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as fontkit from 'fontkit';
-import * as harfbuzz from 'harfbuzzjs';
+import type * as Fontkit from 'fontkit';
+import type * as HarfBuzz from 'harfbuzzjs';
 import { EnvironmentError } from '../manuscript.ts';
 
 export const FONTS_DIR = path.resolve(import.meta.dirname, '../../fonts');
@@ -11,8 +11,10 @@ export interface StackFont {
   /** The CSS family it stands for in templates/fonts.css. */
   family: string;
   file: string;
-  fontkit: fontkit.Font;
-  harfbuzz: harfbuzz.Font;
+  fontkit: Fontkit.Font;
+  harfbuzz: HarfBuzz.Font;
+  /** The HarfBuzz module the font belongs to (its buffers and `shape`). */
+  harfbuzzModule: typeof HarfBuzz;
 }
 
 /**
@@ -24,8 +26,12 @@ export const BODY_STACK: readonly { family: string; file: string }[] = [
   { family: 'Mudran Latin', file: 'NotoSerif-Regular.ttf' },
 ];
 
-/** Opens a font for fontkit and HarfBuzz; a missing or broken file is not the manuscript's fault. */
+/**
+ * Opens a font for fontkit and HarfBuzz; a missing or broken file is not the manuscript's fault.
+ * Both libraries load on first use (HarfBuzz compiles WebAssembly), so `--help` stays quick.
+ */
 export async function openFont(family: string, file: string): Promise<StackFont> {
+  const [fontkit, harfbuzz] = await Promise.all([import('fontkit'), import('harfbuzzjs')]);
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -34,7 +40,8 @@ export async function openFont(family: string, file: string): Promise<StackFont>
   }
   const opened = fontkit.create(bytes);
   if (!('layout' in opened)) throw new EnvironmentError(`${file} is a font collection, expected one font`);
-  return { family, file, fontkit: opened, harfbuzz: new harfbuzz.Font(new harfbuzz.Face(new harfbuzz.Blob(bytes))) };
+  const font = new harfbuzz.Font(new harfbuzz.Face(new harfbuzz.Blob(bytes)));
+  return { family, file, fontkit: opened, harfbuzz: font, harfbuzzModule: harfbuzz };
 }
 
 let bodyStack: Promise<StackFont[]> | undefined;

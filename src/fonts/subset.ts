@@ -3,7 +3,6 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import subsetFont from 'subset-font';
 import { EnvironmentError } from '../manuscript.ts';
 import { FONTS_DIR } from './stack.ts';
 
@@ -29,6 +28,8 @@ export function subsetCharacters(text: string): string {
 /** Cuts each shipped font (a file name in fonts/) down to the characters of `text`. */
 export async function subsetFonts(filenames: readonly string[], text: string): Promise<SubsetFont[]> {
   const characters = subsetCharacters(text);
+  // Loaded here, not at start-up: it compiles HarfBuzz's WebAssembly.
+  const { default: subsetFont } = await import('subset-font');
   return Promise.all(
     filenames.map(async (filename) => {
       const full = await readFile(path.join(FONTS_DIR, filename)).catch((error: unknown) => {
