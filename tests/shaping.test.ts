@@ -3,7 +3,7 @@ import path from 'node:path';
 import { toString } from 'hast-util-to-string';
 import { describe, expect, it } from 'vitest';
 import { checkWord, createWordChecker } from '../src/fonts/check-word.ts';
-import { loadBodyStack } from '../src/fonts/stack.ts';
+import { loadFontStacks } from '../src/fonts/stack.ts';
 import { checkManuscript, readManuscript } from '../src/manuscript.ts';
 import { transformManuscript } from '../src/pipeline/index.ts';
 import { formatMessages } from '../src/report.ts';
@@ -11,7 +11,7 @@ import { ARTICLE, ROOT, mudran, tempDir } from './tools.ts';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures/shaping');
 const cases = (await readdir(FIXTURES)).sort();
-const fonts = await loadBodyStack();
+const fonts = (await loadFontStacks()).regular;
 
 /** Messages as `LINE:COLUMN: severity: reason [rule]`, without the file name. */
 async function messagesOf(input: string): Promise<string[]> {

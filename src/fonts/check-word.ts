@@ -51,12 +51,12 @@ export function checkWord(word: string, fonts: readonly StackFont[]): Finding[] 
     }
     if (!Array.isArray(fontkitGlyphs) || !sameShaping(fontkitGlyphs, harfbuzzGlyphs)) {
       const fontkitSays = Array.isArray(fontkitGlyphs)
-        ? `fontkit gives ${names(fontkitGlyphs)}`
+        ? `fontkit gives ${describe(fontkitGlyphs, harfbuzzGlyphs)}`
         : `fontkit fails (${fontkitGlyphs.message})`;
       findings.push({
         index: run.start,
         ruleId: 'shaping-mismatch',
-        reason: `Unexpected shaping difference in \`${run.text}\`: ${fontkitSays}, HarfBuzz gives ${names(harfbuzzGlyphs)}; expected both to agree: the PDF shows HarfBuzz’s, look at this word in print`,
+        reason: `Unexpected shaping difference in \`${run.text}\`: ${fontkitSays}, HarfBuzz gives ${describe(harfbuzzGlyphs, Array.isArray(fontkitGlyphs) ? fontkitGlyphs : undefined)}; expected both to agree: the PDF shows HarfBuzz’s, look at this word in print`,
         fatal: false,
       });
     }
@@ -100,6 +100,18 @@ function insertedDottedCircle(
     (candidate) => candidate.id === circleId && text.codePointAt(candidate.cluster) !== DOTTED_CIRCLE,
   );
   return glyph?.cluster;
+}
+
+/** Glyph names, with their advance (and offset, if any) when the names alone don't differ. */
+function describe(glyphs: readonly ShapedGlyph[], other: readonly ShapedGlyph[] | undefined): string {
+  const sameNames = other !== undefined && names(glyphs) === names(other);
+  return glyphs
+    .map(({ name, xAdvance, xOffset, yOffset }) => {
+      if (!sameNames) return name;
+      const offset = xOffset !== 0 || yOffset !== 0 ? ` offset ${xOffset},${yOffset}` : '';
+      return `${name} (advance ${xAdvance}${offset})`;
+    })
+    .join(' ');
 }
 
 function names(glyphs: readonly ShapedGlyph[]): string {

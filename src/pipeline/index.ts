@@ -6,7 +6,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
-import { loadBodyStack, type StackFont } from '../fonts/stack.ts';
+import { loadFontStacks, type FontStacks } from '../fonts/stack.ts';
 import rehypeHeadingIds from './rehype-heading-ids.ts';
 import rehypeLangRuns from './rehype-lang-runs.ts';
 import rehypeShapingCheck from './rehype-shaping-check.ts';
@@ -15,7 +15,7 @@ import remarkFrontMatter from './remark-front-matter.ts';
 import remarkNormalize from './remark-normalize.ts';
 
 /** The ordered Markdown → HTML-tree pipeline shared by every output. */
-function createProcessor(fonts: readonly StackFont[]) {
+function createProcessor(fonts: FontStacks) {
   return (
     unified()
       // Markdown → mdast, every node keeping its line and column.
@@ -34,7 +34,7 @@ function createProcessor(fonts: readonly StackFont[]) {
         footnoteBackLabel: 'पाठ पर लौटें',
         clobberPrefix: 'fn-',
       })
-      // Every word shaped against the fonts that print it; runs while text still matches the file.
+      // Every word shaped against the faces that print it, while the text still matches the file.
       .use(rehypeShapingCheck, { fonts })
       // Curly quotes, dashes, ॥, no-break space before a danda.
       .use(rehypeTypography)
@@ -47,7 +47,7 @@ function createProcessor(fonts: readonly StackFont[]) {
 
 /** Runs the pipeline on a manuscript; messages land on the file. */
 export async function transformManuscript(file: VFile): Promise<HastRoot> {
-  const processor = createProcessor(await loadBodyStack());
+  const processor = createProcessor(await loadFontStacks());
   return processor.run(processor.parse(file), file);
 }
 

@@ -1,30 +1,40 @@
-import type { Root } from 'hast';
-import { visit } from 'unist-util-visit';
+import type { Element, Root, Text } from 'hast';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
-import { createWordChecker } from '../fonts/check-word.ts';
-import type { StackFont } from '../fonts/stack.ts';
+import { createWordChecker, type WordChecker } from '../fonts/check-word.ts';
+import type { FaceStyle, FontStacks } from '../fonts/stack.ts';
 import { reportError, reportWarning } from './messages.ts';
 import { sourceOffsets } from './source-offsets.ts';
 
 export interface ShapingCheckOptions {
-  /** The body font stack in CSS order, opened once outside the pipeline. */
-  fonts: readonly StackFont[];
+  /** The font stacks of templates/fonts.css, opened once outside the pipeline. */
+  fonts: FontStacks;
 }
 
+/** Elements the stylesheets (or the browser's defaults) set bold or italic. */
+const BOLD = new Set(['b', 'strong', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const ITALIC = new Set(['i', 'em', 'cite', 'dfn', 'var']);
+
 /**
- * Checks every word of the text against the fonts that will print it: broken Devanagari
- * sequences, characters no font draws, marks the shaper can only put on a dotted circle,
- * and words that fontkit and HarfBuzz shape differently. Each finding is a message at its
- * line and column in the manuscript. Runs before typography changes the text, so every
- * character still has its place in the manuscript.
+ * Checks every word of the text against the faces that will print it (bold in headings and
+ * `strong`, italic in `em`): broken Devanagari sequences, characters no font draws, marks
+ * the shaper can only put on a dotted circle, and words that fontkit and HarfBuzz shape
+ * differently. Each finding is a message at its line and column in the manuscript. Runs
+ * before typography changes the text, so every character still has its place in the file.
  */
 export default function rehypeShapingCheck(options: ShapingCheckOptions) {
-  const checkWord = createWordChecker(options.fonts);
+  const { fonts } = options;
+  const checkers: Record<FaceStyle, WordChecker> = {
+    regular: createWordChecker(fonts.regular),
+    bold: createWordChecker(fonts.bold),
+    italic: createWordChecker(fonts.italic),
+    boldItalic: createWordChecker(fonts.boldItalic),
+  };
   return (tree: Root, file: VFile) => {
     const manuscript = String(file.value);
     const lines = location(file);
-    visit(tree, 'text', (node) => {
+
+    const checkText = (node: Text, checkWord: WordChecker) => {
       const start = node.position?.start.offset;
       const end = node.position?.end.offset;
       // Text without a place was made by the pipeline (footnote marks), not written by the author.
@@ -38,6 +48,17 @@ export default function rehypeShapingCheck(options: ShapingCheckOptions) {
           report(file, finding.reason, { place, ruleId: finding.ruleId });
         }
       }
-    });
+    };
+
+    const walk = (parent: Root | Element, bold: boolean, italic: boolean) => {
+      for (const child of parent.children) {
+        if (child.type === 'text') {
+          checkText(child, checkers[bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular']);
+        } else if (child.type === 'element') {
+          walk(child, bold || BOLD.has(child.tagName), italic || ITALIC.has(child.tagName));
+        }
+      }
+    };
+    walk(tree, false, false);
   };
 }
