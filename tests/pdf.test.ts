@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bookletOrder } from '../src/render/booklet.ts';
+import { readDestinationPages } from '../src/render/pdf-destinations.ts';
 import { ROOT, mudran, pdfBoxes, pdfInfo, pdfPageText, tempDir } from './tools.ts';
 
 // The three-chapter book (a footnote in chapter two, a table in chapter three), built twice
@@ -57,6 +58,11 @@ describe('the A5 book', () => {
     const found = headingPages();
     expect(found.every((page) => page > 3)).toBe(true);
     expect(listed).toEqual(found);
+  });
+
+  it('links each contents entry to its chapter in the finished PDF', async () => {
+    const landed = await readDestinationPages(await readFile(file('')));
+    expect(CHAPTERS.map((title) => landed.get(title.replace(/ /g, '-')))).toEqual(headingPages());
   });
 
   it('opens every chapter on a right-hand (odd) page, without a running head', () => {

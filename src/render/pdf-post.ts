@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PDFDocument, PDFHexString, PDFName, PDFRef } from 'pdf-lib';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
+import { nameDestinationsByString } from './pdf-destinations.ts';
 
 export interface PdfMetadata {
   matter: FrontMatter;
@@ -20,9 +21,9 @@ export function buildDate(env: NodeJS.ProcessEnv = process.env): Date {
 }
 
 /**
- * Writes the metadata Chrome leaves out (author, subject, keywords, XMP) and replaces what
- * would make two builds differ (dates, document id). The document is loaded and saved as it
- * is, so the structure tree and outline Chrome wrote stay.
+ * Writes the metadata Chrome leaves out (author, subject, keywords, XMP), replaces what would
+ * make two builds differ (dates, document id) and names destinations by strings. The document
+ * is loaded and saved as it is, so the structure tree and outline Chrome wrote stay.
  */
 export async function finishPdf(pdf: Uint8Array, metadata: PdfMetadata): Promise<Uint8Array> {
   const { matter, date } = metadata;
@@ -38,6 +39,7 @@ export async function finishPdf(pdf: Uint8Array, metadata: PdfMetadata): Promise
   document.setCreationDate(date);
   document.setModificationDate(date);
   document.setLanguage(matter.lang);
+  nameDestinationsByString(document);
 
   const id = createHash('sha256').update(metadata.fingerprint).digest('hex');
   const { context } = document;
