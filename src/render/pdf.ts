@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
 import type { Browser, HTTPRequest } from 'puppeteer';
 import type { Book } from '../book.ts';
-import { PDFDocument } from 'pdf-lib';
 import { imposeBooklet } from './booklet.ts';
 import { FRONT_PAGES_WITHOUT_CONTENTS, hasContents } from './book-layout.ts';
 import { bookDocument, FONTS_DIR, handoutDocument, TEMPLATES_DIR } from './document.ts';
@@ -56,15 +56,17 @@ async function printBook(browser: Browser, book: Book): Promise<{ pdf: Uint8Arra
   const first = hasContents(book)
     ? await printHtml(browser, await bookDocument(book, { blankBefore: new Set() }))
     : undefined;
-  const landed = first ? await readDestinationPages(first) : undefined;
+  const landed = first
+    ? await readDestinationPages(first)
+    : // Without a contents page there is one chapter, right after the title page and its back.
+      new Map(book.chapters.map((chapter) => [chapter.id, FRONT_PAGES_WITHOUT_CONTENTS + 1]));
   const openings = new Map<string, number>();
   const blankBefore = new Set<string>();
   let added = 0;
   for (const chapter of book.chapters) {
-    // Without a contents page the only chapter follows the title page and its back.
-    let page = (landed ? landed.get(chapter.id) : FRONT_PAGES_WITHOUT_CONTENTS + 1) ?? Number.NaN;
-    if (Number.isNaN(page)) throw new Error(`the first print has no destination for chapter ${chapter.id}`);
-    page += added;
+    const found = landed.get(chapter.id);
+    if (found === undefined) throw new Error(`the first print has no destination for chapter ${chapter.id}`);
+    let page = found + added;
     if (page % 2 === 0) {
       blankBefore.add(chapter.id);
       added += 1;
