@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bookletOrder } from '../src/render/booklet.ts';
 import { readDestinationPages } from '../src/render/pdf-destinations.ts';
@@ -108,6 +108,14 @@ describe('metadata and reproducibility', () => {
       });
       expect(info['Keywords']).toContain('बाज़ार');
       expect(new Date(info['CreationDate'] ?? '').getTime()).toBe(EPOCH * 1000);
+
+      const pdf = await PDFDocument.load(await readFile(file(suffix)), { updateMetadata: false });
+      const stream = pdf.context.lookup(pdf.catalog.get(PDFName.of('Metadata')));
+      expect(stream).toBeInstanceOf(PDFRawStream);
+      const xmp = new TextDecoder().decode((stream as PDFRawStream).getContents());
+      expect(xmp).toContain('<dc:creator><rdf:Seq><rdf:li>मुद्रण परीक्षण</rdf:li></rdf:Seq></dc:creator>');
+      const date = new Date(EPOCH * 1000).toISOString().replace('.000', '');
+      expect(xmp).toContain(`<xmp:CreateDate>${date}</xmp:CreateDate>`);
     },
   );
 
