@@ -6,9 +6,9 @@ import type { Book } from './book.ts';
 import { checkManuscript, EnvironmentError, readManuscript } from './manuscript.ts';
 import { launchBrowser } from './render/browser.ts';
 import { renderEpub } from './render/epub.ts';
-import { printPdf } from './render/pdf.ts';
+import { pdfRenderer, type PdfRenderer } from './render/pdf.ts';
 
-export const FORMATS = ['epub', 'pdf', 'handout'] as const;
+export const FORMATS = ['epub', 'pdf', 'handout', 'booklet', 'press'] as const;
 export type Format = (typeof FORMATS)[number];
 export const DEFAULT_FORMATS: readonly Format[] = ['epub', 'pdf', 'handout'];
 
@@ -21,6 +21,10 @@ export function outputName(name: string, format: Format): string {
       return `${name}.pdf`;
     case 'handout':
       return `${name}-handout.pdf`;
+    case 'booklet':
+      return `${name}-booklet.pdf`;
+    case 'press':
+      return `${name}-press.pdf`;
   }
 }
 
@@ -72,9 +76,10 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
 }
 
 async function renderBook(book: Book, browser: Browser | undefined, options: BuildOptions): Promise<Output[]> {
+  const renderPdf = browser ? pdfRenderer(browser, book) : undefined;
   return Promise.all(
     options.formats.map(async (format) => {
-      const bytes = await renderFormat(book, format, browser);
+      const bytes = await renderFormat(book, format, renderPdf);
       const output = { format, path: path.join(options.outDir, outputName(book.name, format)), bytes: bytes.length };
       await writeAtomically(output.path, bytes);
       options.onOutput?.(output);
@@ -83,10 +88,10 @@ async function renderBook(book: Book, browser: Browser | undefined, options: Bui
   );
 }
 
-async function renderFormat(book: Book, format: Format, browser: Browser | undefined): Promise<Uint8Array> {
+async function renderFormat(book: Book, format: Format, renderPdf: PdfRenderer | undefined): Promise<Uint8Array> {
   if (format === 'epub') return renderEpub(book);
-  if (!browser) throw new Error('no browser for a PDF format');
-  return printPdf(browser, book, format === 'pdf' ? 'book' : 'handout');
+  if (!renderPdf) throw new Error('no browser for a PDF format');
+  return renderPdf(format);
 }
 
 /** Writes next to the target and renames, so a failed build never leaves half a file. */
