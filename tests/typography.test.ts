@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { checkManuscript, readManuscript } from '../src/manuscript.ts';
 import { toHtmlString, transformManuscript } from '../src/pipeline/index.ts';
-import { printDocument } from '../src/render/document.ts';
+import { handoutDocument } from '../src/render/document.ts';
 import { ROOT, mudran, tempDir } from './tools.ts';
 
 const exec = promisify(execFile);
@@ -37,7 +37,7 @@ describe('Hindi typography', () => {
     const input = path.join(FIXTURES, 'english-hindi', 'input.md');
     const book = await checkManuscript(await readManuscript(input));
     if (!book) throw new Error('the fixture has errors');
-    expect(await printDocument(book, 'book')).toContain('<span lang="en">Spread the love</span>');
+    expect(await handoutDocument(book)).toContain('<span lang="en">Spread the love</span>');
 
     const out = await tempDir();
     const run = await mudran(['build', input, '--out', out, '--format', 'epub']);
