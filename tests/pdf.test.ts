@@ -175,6 +175,11 @@ describe('the booklet', () => {
     );
     expect(halves.map(squeeze)).toEqual(order.map((page) => (page === 0 ? '' : squeeze(pages[page - 1] ?? ''))));
   });
+
+  it('shares the book’s fonts and pages instead of carrying copies: about the book’s size', async () => {
+    const [book, booklet] = await Promise.all([readFile(file('')), readFile(file('-booklet'))]);
+    expect(booklet.length).toBeLessThan(book.length * 1.2);
+  });
 });
 
 describe('front matter choices', () => {

@@ -1,4 +1,4 @@
-import { PageSizes, PDFDocument } from 'pdf-lib';
+import { PageSizes, PDFDocument, PDFName } from 'pdf-lib';
 
 /**
  * The order in which a booklet's pages sit on its sheets, 1-based, 0 for a blank: sheet by
@@ -24,6 +24,9 @@ export function bookletOrder(pageCount: number): number[] {
  */
 export async function imposeBooklet(bookPdf: Uint8Array): Promise<Uint8Array> {
   const book = await PDFDocument.load(bookPdf, { updateMetadata: false });
+  // Links cannot work on an imposed sheet, and copying them would drag in every page they
+  // point at.
+  for (const page of book.getPages()) page.node.delete(PDFName.of('Annots'));
   const booklet = await PDFDocument.create({ updateMetadata: false });
   const order = bookletOrder(book.getPageCount());
   const used = [...new Set(order.filter((n) => n > 0))];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PDFDocument, PDFHexString, PDFName, PDFRef } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFStream, type PDFObject } from 'pdf-lib';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
 import { nameDestinationsByString } from './pdf-destinations.ts';
 
@@ -50,7 +50,35 @@ export async function finishPdf(pdf: Uint8Array, metadata: PdfMetadata): Promise
   // Chrome's /ID changes with every print; this one changes with the input.
   const fileId = PDFHexString.of(id.slice(0, 32));
   context.trailerInfo.ID = context.obj([fileId, fileId]);
+  dropUnreachableObjects(document);
   return document.save({ updateFieldAppearances: false });
+}
+
+/**
+ * Deletes the objects nothing refers to any more: pdf-lib saves every object it holds, and
+ * embedding pages for the booklet leaves copies of whole book pages behind (twice the size).
+ */
+function dropUnreachableObjects(document: PDFDocument): void {
+  const { context } = document;
+  const reached = new Set<PDFRef>();
+  const pending: PDFObject[] = [context.trailerInfo.Root, context.trailerInfo.Info].filter(
+    (object): object is PDFObject => object !== undefined,
+  );
+  for (let object = pending.pop(); object !== undefined; object = pending.pop()) {
+    if (object instanceof PDFRef) {
+      if (reached.has(object)) continue;
+      reached.add(object);
+      const target = context.lookup(object);
+      if (target) pending.push(target);
+    } else if (object instanceof PDFDict) {
+      pending.push(...object.values());
+    } else if (object instanceof PDFArray) {
+      pending.push(...object.asArray());
+    } else if (object instanceof PDFStream) {
+      pending.push(object.dict);
+    }
+  }
+  for (const [ref] of context.enumerateIndirectObjects()) if (!reached.has(ref)) context.delete(ref);
 }
 
 /** The XMP packet: Dublin Core, XMP basic and PDF properties, with ids from the fingerprint. */
