@@ -30,7 +30,7 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: all deps test-deps test check lint typecheck format bench bench-check clean
+.PHONY: all deps test-deps test check lint typecheck format bench bench-check bench-text clean
 
 all: $(OUTPUTS)
 
@@ -53,6 +53,19 @@ test: test-deps
 	npx eslint .
 	npx prettier --check .
 	npx vitest run
+
+# Word recall of the PDF text layer in poppler, MuPDF and pdf.js, on Debian's Hindi dictionary.
+HINDI_DICTIONARY := /usr/share/hunspell/hi_IN.dic
+bench-text: test-deps $(HINDI_DICTIONARY)
+	npx tsx bench/text-recall.ts --dictionary $(HINDI_DICTIONARY)
+
+$(HINDI_DICTIONARY):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Debian packages: hunspell-hi"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends hunspell-hi >/dev/null; \
+	else \
+	  echo "mudran's text bench needs Debian packages: hunspell-hi"; echo "run: sudo apt-get install hunspell-hi"; exit 2; \
+	fi
 
 check: $(NODE_DEPS)
 	bin/mudran check $(MANUSCRIPTS)

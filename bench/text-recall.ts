@@ -1,0 +1,66 @@
+/**
+ * Word recall of mudran's PDF text layer: every word of Debian's Hindi dictionary (hunspell-hi,
+ * 15,990 words) printed as a manuscript through the real print path (book and handout), read back
+ * by poppler, MuPDF and pdf.js, before and after the text-layer stage.
+ *
+ *   npx tsx bench/text-recall.ts [--dictionary FILE] [--keep DIR]
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { VFile } from 'vfile';
+import { checkManuscript } from '../src/manuscript.ts';
+import { launchBrowser } from '../src/render/browser.ts';
+import type { PrintLayout } from '../src/render/document.ts';
+import { printPdf } from '../src/render/pdf.ts';
+import { EXTRACTORS, extractText, wordRecall } from '../tests/pdf-text.ts';
+
+const { values } = parseArgs({
+  options: {
+    dictionary: { type: 'string', default: '/usr/share/hunspell/hi_IN.dic' },
+    keep: { type: 'string' },
+  },
+});
+
+/** A hunspell .dic file: a count, then one word a line, optionally with /FLAGS. */
+async function dictionaryWords(file: string): Promise<string[]> {
+  const lines = (await readFile(file, 'utf8')).split('\n').slice(1);
+  return lines.map((line) => line.split('/')[0]?.trim().normalize('NFC') ?? '').filter((word) => word !== '');
+}
+
+/** Words in paragraphs of twelve, the way running text fills lines (justified, many line ends). */
+function corpusManuscript(words: readonly string[]): string {
+  const paragraphs: string[] = [];
+  for (let start = 0; start < words.length; start += 12) paragraphs.push(words.slice(start, start + 12).join(' '));
+  return `---\ntitle: शब्दकोश\n---\n\n${paragraphs.join('\n\n')}\n`;
+}
+
+const words = await dictionaryWords(values.dictionary);
+const file = new VFile({ path: 'hi-dictionary.md', value: corpusManuscript(words) });
+const book = await checkManuscript(file);
+if (!book) throw new Error(`the corpus manuscript has errors: ${file.messages.join('; ')}`);
+
+const browser = await launchBrowser();
+const layouts: PrintLayout[] = ['book', 'handout'];
+const rows: string[][] = [];
+try {
+  for (const layout of layouts) {
+    const started = performance.now();
+    const pdf = await printPdf(browser, book, layout);
+    const seconds = (performance.now() - started) / 1000;
+    if (values.keep) await writeFile(path.join(values.keep, `${layout}.pdf`), pdf);
+    const cells = [layout, `${(pdf.length / 1024).toFixed(0)} KiB`, `${seconds.toFixed(1)} s`];
+    for (const extractor of EXTRACTORS) {
+      const { recall, missing } = wordRecall(words, await extractText(pdf, extractor));
+      cells.push(recall.toFixed(4));
+      console.error(`${layout} ${extractor}: ${missing.length} missing, e.g. ${missing.slice(0, 8).join(' ')}`);
+    }
+    rows.push(cells);
+  }
+} finally {
+  await browser.close();
+}
+
+console.log(`word recall on ${words.length} words of ${path.basename(values.dictionary)}`);
+console.log(['layout', 'size', 'print', ...EXTRACTORS].join('\t'));
+for (const row of rows) console.log(row.join('\t'));
