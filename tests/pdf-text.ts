@@ -56,7 +56,7 @@ function mupdfText(pdf: Uint8Array): string {
 /** What Firefox's find bar and text layer see: the items joined, a line break at each end of line. */
 async function pdfjsText(pdf: Uint8Array): Promise<string> {
   // pdf.js takes ownership of (and detaches) the buffer it is given.
-  const document = await getDocument({ data: pdf.slice(), verbosity: 0, isEvalSupported: false }).promise;
+  const document = await getDocument({ data: new Uint8Array(pdf), verbosity: 0, isEvalSupported: false }).promise;
   try {
     const pages: string[] = [];
     for (let number = 1; number <= document.numPages; number++) {
