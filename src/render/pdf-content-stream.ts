@@ -34,7 +34,8 @@ export function parseContentStream(text: string): Operation[] {
     while (position < text.length) {
       const char = text[position] ?? '';
       if (WHITESPACE.has(char)) position++;
-      else if (char === '%') while (position < text.length && text[position] !== '\n' && text[position] !== '\r') position++;
+      else if (char === '%')
+        while (position < text.length && text[position] !== '\n' && text[position] !== '\r') position++;
       else break;
     }
   };
@@ -51,7 +52,9 @@ export function parseContentStream(text: string): Operation[] {
     const char = text[position];
     if (char === '/') {
       position++;
-      return { name: regularRun().replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) };
+      return {
+        name: regularRun().replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      };
     }
     if (char === '(') return readLiteralString();
     if (char === '<' && text[position + 1] === '<') {

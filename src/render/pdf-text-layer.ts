@@ -23,19 +23,11 @@ import {
   PDFStream,
   decodePDFRawStream,
 } from 'pdf-lib';
-import {
-  formatNumber,
-  hexString,
-  isDict,
-  isName,
-  parseContentStream,
-  type Operation,
-} from './pdf-content-stream.ts';
+import { glyphTexts, type Cluster } from './pdf-glyph-text.ts';
+import { formatNumber, hexString, isDict, isName, parseContentStream, type Operation } from './pdf-content-stream.ts';
 
 /** Text-state operators this stage does not model: a text object using one is left as it is. */
 const UNMODELLED = new Set(['TJ', "'", '"', 'Tc', 'Tw', 'Tz', 'TL', 'T*', 'Ts', 'TD', 'd0', 'd1']);
-/** A gap wider than this (in em) past the glyphs drawn so far is a real space, never closed. */
-const MAX_CLOSED_GAP = 0.1;
 const MAX_CID = 0xffff;
 
 export async function rewriteTextLayer(pdf: Uint8Array): Promise<Uint8Array> {
@@ -47,7 +39,11 @@ export async function rewriteTextLayer(pdf: Uint8Array): Promise<Uint8Array> {
     if (!contents || !fontDict) continue;
     const streams = contents instanceof PDFArray ? contents.asArray() : [contents];
     const text = streams
-      .map((stream) => latin1(decodePDFRawStream(document.context.lookup(stream, PDFRawStream)).decode()))
+      .map((stream) => {
+        const raw = document.context.lookup(stream);
+        if (!(raw instanceof PDFRawStream)) throw new Error('a page content stream that pdf-lib cannot decode');
+        return latin1(decodePDFRawStream(raw).decode());
+      })
       .join('\n');
     const fontOf = (name: string): CidFont | undefined => {
       const ref = fontDict.get(PDFName.of(name));
@@ -56,7 +52,10 @@ export async function rewriteTextLayer(pdf: Uint8Array): Promise<Uint8Array> {
       return fonts.get(ref);
     };
     const rewritten = rewriteContent(parseContentStream(text), fontOf);
-    page.node.set(PDFName.of('Contents'), document.context.register(document.context.flateStream(Buffer.from(rewritten, 'latin1'))));
+    page.node.set(
+      PDFName.of('Contents'),
+      document.context.register(document.context.flateStream(Buffer.from(rewritten, 'latin1'))),
+    );
   }
   for (const font of fonts.values()) if (font && font.added.length > 0) writeCidFont(document, font);
   return document.save({ useObjectStreams: false });
@@ -71,8 +70,8 @@ interface Glyph {
   /** Origin in the text space of that `Tm`. */
   x: number;
   y: number;
-  /** Its share of the text; undefined: what its own ToUnicode says. */
-  text?: string;
+  /** The ActualText span it was drawn in. */
+  cluster?: Cluster;
 }
 
 type Item = { op: Operation } | { glyph: Glyph };
@@ -183,13 +182,33 @@ function writeTextObject(
 ): void {
   const ordered: Item[] = items.flatMap((item) => ('span' in item ? clusterInOrder(item.span) : [item]));
   const glyphs = ordered.flatMap((item) => ('glyph' in item ? [item.glyph] : []));
-  const widths = advanceWidths(glyphs);
+  const runs = new Map<string, number>();
+  const texts = glyphTexts(
+    glyphs.map((glyph) => {
+      const run = `${glyph.frame} ${glyph.size} ${glyph.font.key}`;
+      if (!runs.has(run)) runs.set(run, runs.size);
+      return {
+        x: glyph.x,
+        y: glyph.y,
+        size: glyph.size,
+        width: glyph.font.widthOf(glyph.cid),
+        ownText: glyph.font.toUnicode.get(glyph.cid) ?? '',
+        run: runs.get(run) ?? 0,
+        ...(glyph.cluster ? { cluster: glyph.cluster } : {}),
+      };
+    }),
+  );
   let lineX = 0;
   let lineY = 0;
   let atLine = true;
   let glyphIndex = 0;
+  let renderMode = '0';
+  let inWord = false;
   for (const item of ordered) {
     if ('op' in item) {
+      if (inWord) out.push('EMC');
+      inWord = false;
+      if (item.op.operator === 'Tr') renderMode = formatNumber(Number(item.op.operands[0]));
       if (item.op.operator === 'Tm') {
         lineX = lineY = 0;
         atLine = true;
@@ -198,83 +217,63 @@ function writeTextObject(
       continue;
     }
     const glyph = item.glyph;
-    const cid = glyph.font.cidFor(glyph, widths[glyphIndex++] ?? glyph.font.widthOf(glyph.cid));
-    const dx = glyph.x - lineX;
-    const dy = glyph.y - lineY;
-    if (!atLine || Math.abs(dx) > 1e-9 || Math.abs(dy) > 1e-9) {
-      out.push(`${formatNumber(dx)} ${formatNumber(dy)} Td`);
-      lineX += Number(formatNumber(dx));
-      lineY += Number(formatNumber(dy));
+    const text = texts[glyphIndex++] ?? {
+      text: glyph.font.toUnicode.get(glyph.cid) ?? '',
+      width: glyph.font.widthOf(glyph.cid),
+    };
+    const show = (cid: number, x: number, invisible: boolean): void => {
+      const dx = x - lineX;
+      const dy = glyph.y - lineY;
+      if (!atLine || Math.abs(dx) > 1e-9 || Math.abs(dy) > 1e-9) {
+        out.push(`${formatNumber(dx)} ${formatNumber(dy)} Td`);
+        lineX += Number(formatNumber(dx));
+        lineY += Number(formatNumber(dy));
+      }
+      const shown = `${hexString([cid >> 8, cid & 0xff])} Tj`;
+      // Render mode 3 draws nothing: the marks are there for extractors only.
+      out.push(invisible ? `3 Tr ${shown} ${renderMode} Tr` : shown);
+      atLine = false;
+    };
+    if (text.word !== undefined && !inWord) {
+      out.push(`/Span <</ActualText ${hexString(utf16Bytes(text.word))}>> BDC`);
+      inWord = true;
     }
-    out.push(`${hexString([cid >> 8, cid & 0xff])} Tj`);
-    atLine = false;
+    if (text.before) show(glyph.font.cidFor(glyph.cid, text.before, 0), glyph.x, true);
+    show(glyph.font.cidFor(glyph.cid, text.text, text.width), glyph.x, false);
+    if (text.after) show(glyph.font.cidFor(glyph.cid, text.after, 0), glyph.x + (text.width * glyph.size) / 1000, true);
+    if (text.wordEnd && inWord) {
+      out.push('EMC');
+      inWord = false;
+    }
   }
+  if (inWord) out.push('EMC');
 }
 
-/** A cluster's glyphs sorted left to right (drawing order does not change the picture), text shared out. */
+/** A PDF text string in UTF-16BE with its byte-order mark. */
+function utf16Bytes(text: string): number[] {
+  const bytes = [0xfe, 0xff];
+  for (let index = 0; index < text.length; index++)
+    bytes.push(text.charCodeAt(index) >> 8, text.charCodeAt(index) & 0xff);
+  return bytes;
+}
+
+/** A cluster's glyphs sorted left to right: drawing order does not change the picture. */
 function clusterInOrder(span: Span): Item[] {
   const glyphs = span.items.flatMap((item) => ('glyph' in item ? [item.glyph] : []));
+  const cluster = { text: span.text, glyphs: glyphs.length };
+  for (const glyph of glyphs) glyph.cluster = cluster;
   const firstGlyph = span.items.findIndex((item) => 'glyph' in item);
   const opsAfterGlyphs = span.items.slice(firstGlyph).some((item) => 'op' in item);
-  const ordered = opsAfterGlyphs
-    ? span.items
-    : [...span.items.slice(0, firstGlyph), ...glyphs.sort((a, b) => a.x - b.x).map((glyph) => ({ glyph }))];
-  const drawn = ordered.flatMap((item) => ('glyph' in item ? [item.glyph] : []));
-  const shares = shareText(span.text, drawn.length);
-  if (shares) drawn.forEach((glyph, index) => (glyph.text = shares[index]));
-  return ordered;
-}
-
-/**
- * Splits a cluster's text into one non-empty share per glyph, in logical order. pdf.js drops a
- * glyph whose text ends in a format character (ZWJ, ZWNJ) or starts with white space, so those
- * stick to a neighbour. Undefined when there are fewer pieces than glyphs (an orphan mark drawn
- * with a dotted circle): the glyphs then keep their own text.
- */
-export function shareText(text: string, glyphs: number): string[] | undefined {
-  const pieces: string[] = [];
-  for (const char of text) {
-    const last = pieces.at(-1);
-    if (last !== undefined && (/\p{Cf}$/u.test(last) || /^\s/u.test(last))) pieces[pieces.length - 1] = last + char;
-    else pieces.push(char);
-  }
-  if (pieces.length < glyphs || glyphs === 0) return undefined;
-  return [...pieces.slice(0, glyphs - 1), pieces.slice(glyphs - 1).join('')];
-}
-
-/** pdf.js treats a glyph whose text holds a nonspacing mark as zero-width and measures gaps past it. */
-const NONSPACING = /\p{Mn}/u;
-
-/**
- * The advance widths (thousandths of an em) that leave no gap inside a word for any extractor:
- * each glyph reaches the next one, and a glyph that pdf.js measures reaches the next glyph
- * pdf.js measures. Real gaps (past a space glyph, between columns, at line ends) keep the
- * glyph's own width, so words stay apart.
- */
-function advanceWidths(glyphs: Glyph[]): number[] {
-  const textOf = (glyph: Glyph): string => glyph.text ?? glyph.font.toUnicode.get(glyph.cid) ?? '';
-  const sameRun = (a: Glyph, b: Glyph | undefined): b is Glyph =>
-    b !== undefined && a.font === b.font && a.size === b.size && a.frame === b.frame && Math.abs(a.y - b.y) <= a.size / 2;
-  let reach = -Infinity;
-  return glyphs.map((glyph, index) => {
-    const own = glyph.font.widthOf(glyph.cid);
-    if (index === 0 || !sameRun(glyphs[index - 1] as Glyph, glyph)) reach = -Infinity;
-    reach = Math.max(reach, glyph.x + (own * glyph.size) / 1000);
-    const next = glyphs[index + 1];
-    if (!sameRun(glyph, next) || next.x - reach > glyph.size * MAX_CLOSED_GAP) return own;
-    let target: Glyph | undefined = next;
-    if (!NONSPACING.test(textOf(glyph))) {
-      for (let ahead = index + 1; target && NONSPACING.test(textOf(target)); ahead++) target = glyphs[ahead + 1];
-    }
-    if (!sameRun(glyph, target)) return own;
-    return Math.max(0, Math.round(((target.x - glyph.x) * 1000) / glyph.size));
-  });
+  if (opsAfterGlyphs) return span.items;
+  return [...span.items.slice(0, firstGlyph), ...glyphs.sort((a, b) => a.x - b.x).map((glyph) => ({ glyph }))];
 }
 
 /** A Type0 font with Identity-H encoding and a TrueType CID font: the kind Chrome embeds. */
 interface CidFont {
+  key: number;
   widthOf(cid: number): number;
-  cidFor(glyph: Glyph, width: number): number;
+  /** A CID drawing the same glyph as `cid` that extracts as `text` and advances `width`. */
+  cidFor(cid: number, text: string, width: number): number;
   toUnicode: Map<number, string>;
   cidFont: PDFDict;
   type0: PDFDict;
@@ -296,25 +295,22 @@ function readCidFont(document: PDFDocument, ref: PDFRef): CidFont | undefined {
   const widths = parseWidths(cidFont.lookupMaybe(PDFName.of('W'), PDFArray));
   const map = cidFont.lookup(PDFName.of('CIDToGIDMap'));
   const gidMap = map instanceof PDFRawStream ? decodePDFRawStream(map).decode() : undefined;
-  const gidOf = (cid: number): number =>
-    gidMap ? ((gidMap[cid * 2] ?? 0) << 8) | (gidMap[cid * 2 + 1] ?? 0) : cid;
+  const gidOf = (cid: number): number => (gidMap ? ((gidMap[cid * 2] ?? 0) << 8) | (gidMap[cid * 2 + 1] ?? 0) : cid);
   const widthOf = (cid: number): number => widths.get(cid) ?? defaultWidth;
   const highest = Math.max(gidMap ? gidMap.length / 2 - 1 : 0, ...widths.keys(), ...toUnicode.keys());
   const variants = new Map<string, number>();
   const added: CidFont['added'] = [];
   return {
+    key: ref.objectNumber,
     type0,
     cidFont,
     toUnicode,
     gidOf,
     widthOf,
     added,
-    cidFor(glyph, width) {
-      const text = glyph.text ?? toUnicode.get(glyph.cid) ?? '';
-      // White space keeps its own width: a justified line's stretched spaces stay spaces.
-      if (text.trim() === '' && glyph.text === undefined) return glyph.cid;
-      if (text === toUnicode.get(glyph.cid) && width === widthOf(glyph.cid)) return glyph.cid;
-      const gid = gidOf(glyph.cid);
+    cidFor(original, text, width) {
+      if (text === (toUnicode.get(original) ?? '') && width === widthOf(original)) return original;
+      const gid = gidOf(original);
       const key = `${gid} ${width} ${text}`;
       let cid = variants.get(key);
       if (cid === undefined) {
@@ -334,7 +330,8 @@ function writeCidFont(document: PDFDocument, font: CidFont): void {
   const last = font.added.at(-1)?.cid ?? 0;
   const map = new Uint8Array((last + 1) * 2);
   for (let cid = 0; cid <= last; cid++) {
-    const gid = cid < (font.added[0]?.cid ?? 0) ? font.gidOf(cid) : (font.added[cid - (font.added[0]?.cid ?? 0)]?.gid ?? 0);
+    const gid =
+      cid < (font.added[0]?.cid ?? 0) ? font.gidOf(cid) : (font.added[cid - (font.added[0]?.cid ?? 0)]?.gid ?? 0);
     map[cid * 2] = gid >> 8;
     map[cid * 2 + 1] = gid & 0xff;
   }
@@ -352,7 +349,7 @@ function writeCidFont(document: PDFDocument, font: CidFont): void {
 function parseWidths(array: PDFArray | undefined): Map<number, number> {
   const widths = new Map<number, number>();
   const items = array?.asArray() ?? [];
-  for (let index = 0; index < items.length; ) {
+  for (let index = 0; index < items.length;) {
     const first = items[index];
     const second = items[index + 1];
     if (!(first instanceof PDFNumber)) break;
@@ -430,7 +427,9 @@ function writeToUnicode(map: Map<number, string>): string {
 }
 
 function utf16Hex(text: string): string {
-  return Array.from({ length: text.length }, (_, index) => text.charCodeAt(index).toString(16).padStart(4, '0')).join('');
+  return Array.from({ length: text.length }, (_, index) => text.charCodeAt(index).toString(16).padStart(4, '0')).join(
+    '',
+  );
 }
 
 /** A PDF text string: UTF-16BE with a byte-order mark, else PDFDocEncoding (latin1 is close enough here). */
@@ -442,4 +441,3 @@ function decodeTextString(bytes: Uint8Array): string {
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('latin1');
 }
-
