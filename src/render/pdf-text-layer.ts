@@ -143,14 +143,15 @@ function readTextObject(
         lineX += first;
         lineY += second;
         penX = lineX;
+        target.push({ op });
         break;
       case 'Tj': {
-        if (!font || size <= 0 || !(first instanceof Uint8Array) || first.length % 2) return undefined;
-        for (let index = 0; index < first.length; index += 2) {
-          const cid = ((first[index] ?? 0) << 8) | (first[index + 1] ?? 0);
-          target.push({ glyph: { font, size, cid, frame, x: penX, y: lineY } });
-          penX += (font.widthOf(cid) * size) / 1000;
-        }
+        // Chrome shows one glyph per Tj, each placed by Td from the line matrix, so a glyph's
+        // width never moves another glyph. Anything else is left as it is.
+        if (!font || size <= 0 || !(first instanceof Uint8Array) || first.length !== 2) return undefined;
+        const cid = ((first[0] ?? 0) << 8) | (first[1] ?? 0);
+        target.push({ glyph: { font, size, cid, frame, x: penX, y: lineY } });
+        penX += (font.widthOf(cid) * size) / 1000;
         break;
       }
       case 'BDC':
@@ -174,14 +175,17 @@ function readTextObject(
   return span ? undefined : items;
 }
 
-/** Writes the text object back: glyphs of a cluster left to right, each with its own CID. */
+/**
+ * Writes the text object back with every operator where it was: each glyph shown with its own
+ * CID, marks it does not carry shown invisibly at its origin or end, one ActualText span per word.
+ */
 function writeTextObject(
   items: (Item | { span: Span })[],
   out: string[],
   emit: (op: Operation, dropSpan?: boolean) => void,
 ): void {
-  const ordered: Item[] = items.flatMap((item) => ('span' in item ? clusterInOrder(item.span) : [item]));
-  const glyphs = ordered.flatMap((item) => ('glyph' in item ? [item.glyph] : []));
+  const flat: Item[] = items.flatMap((item) => ('span' in item ? clusterItems(item.span) : [item]));
+  const glyphs = flat.flatMap((item) => ('glyph' in item ? [item.glyph] : []));
   const runs = new Map<string, number>();
   const texts = glyphTexts(
     glyphs.map((glyph) => {
@@ -198,49 +202,34 @@ function writeTextObject(
       };
     }),
   );
-  let lineX = 0;
-  let lineY = 0;
-  let atLine = true;
   let glyphIndex = 0;
   let renderMode = '0';
   let inWord = false;
-  for (const item of ordered) {
+  // Shown with no width, an invisible glyph leaves the text matrix where it was; and since
+  // Chrome places every glyph by Td from the line matrix, no other glyph moves.
+  const invisible = (cid: number): string => `3 Tr ${hexString([cid >> 8, cid & 0xff])} Tj ${renderMode} Tr`;
+  for (const item of flat) {
     if ('op' in item) {
-      if (inWord) out.push('EMC');
-      inWord = false;
-      if (item.op.operator === 'Tr') renderMode = formatNumber(Number(item.op.operands[0]));
-      if (item.op.operator === 'Tm') {
-        lineX = lineY = 0;
-        atLine = true;
+      // Marked content must nest: a word span closes before any other marked content.
+      if (inWord && ['BDC', 'BMC', 'EMC', 'ET'].includes(item.op.operator)) {
+        out.push('EMC');
+        inWord = false;
       }
+      if (item.op.operator === 'Tr') renderMode = formatNumber(Number(item.op.operands[0]));
       emit(item.op);
       continue;
     }
-    const glyph = item.glyph;
-    const text = texts[glyphIndex++] ?? {
-      text: glyph.font.toUnicode.get(glyph.cid) ?? '',
-      width: glyph.font.widthOf(glyph.cid),
-    };
-    const show = (cid: number, x: number, invisible: boolean): void => {
-      const dx = x - lineX;
-      const dy = glyph.y - lineY;
-      if (!atLine || Math.abs(dx) > 1e-9 || Math.abs(dy) > 1e-9) {
-        out.push(`${formatNumber(dx)} ${formatNumber(dy)} Td`);
-        lineX += Number(formatNumber(dx));
-        lineY += Number(formatNumber(dy));
-      }
-      const shown = `${hexString([cid >> 8, cid & 0xff])} Tj`;
-      // Render mode 3 draws nothing: the marks are there for extractors only.
-      out.push(invisible ? `3 Tr ${shown} ${renderMode} Tr` : shown);
-      atLine = false;
-    };
+    const { glyph } = item;
+    const text = texts[glyphIndex++];
+    if (!text) continue;
     if (text.word !== undefined && !inWord) {
       out.push(`/Span <</ActualText ${hexString(utf16Bytes(text.word))}>> BDC`);
       inWord = true;
     }
-    if (text.before) show(glyph.font.cidFor(glyph.cid, text.before, 0), glyph.x, true);
-    show(glyph.font.cidFor(glyph.cid, text.text, text.width), glyph.x, false);
-    if (text.after) show(glyph.font.cidFor(glyph.cid, text.after, 0), glyph.x + (text.width * glyph.size) / 1000, true);
+    if (text.before) out.push(invisible(glyph.font.cidFor(glyph.cid, text.before, 0)));
+    const cid = glyph.font.cidFor(glyph.cid, text.text, text.width);
+    out.push(`${hexString([cid >> 8, cid & 0xff])} Tj`);
+    if (text.after) out.push(invisible(glyph.font.cidFor(glyph.cid, text.after, 0)));
     if (text.wordEnd && inWord) {
       out.push('EMC');
       inWord = false;
@@ -257,15 +246,12 @@ function utf16Bytes(text: string): number[] {
   return bytes;
 }
 
-/** A cluster's glyphs sorted left to right: drawing order does not change the picture. */
-function clusterInOrder(span: Span): Item[] {
+/** A cluster's items, its glyphs marked as drawn for its text. */
+function clusterItems(span: Span): Item[] {
   const glyphs = span.items.flatMap((item) => ('glyph' in item ? [item.glyph] : []));
   const cluster = { text: span.text, glyphs: glyphs.length };
   for (const glyph of glyphs) glyph.cluster = cluster;
-  const firstGlyph = span.items.findIndex((item) => 'glyph' in item);
-  const opsAfterGlyphs = span.items.slice(firstGlyph).some((item) => 'op' in item);
-  if (opsAfterGlyphs) return span.items;
-  return [...span.items.slice(0, firstGlyph), ...glyphs.sort((a, b) => a.x - b.x).map((glyph) => ({ glyph }))];
+  return span.items;
 }
 
 /** A Type0 font with Identity-H encoding and a TrueType CID font: the kind Chrome embeds. */
