@@ -1,7 +1,7 @@
 /**
  * Word recall of mudran's PDF text layer: every word of Debian's Hindi dictionary (hunspell-hi,
  * 15,990 words) printed as a manuscript through the real print path (book and handout), read back
- * by poppler, MuPDF and pdf.js, before and after the text-layer stage.
+ * by poppler, MuPDF and pdf.js, before (Chrome's PDF) and after the text-layer stage.
  *
  *   npx tsx bench/text-recall.ts [--dictionary FILE] [--keep DIR]
  */
@@ -13,6 +13,7 @@ import { checkManuscript } from '../src/manuscript.ts';
 import { launchBrowser } from '../src/render/browser.ts';
 import type { PrintLayout } from '../src/render/document.ts';
 import { printPdf } from '../src/render/pdf.ts';
+import { rewriteTextLayer } from '../src/render/pdf-text-layer.ts';
 import { EXTRACTORS, extractText, wordRecall } from '../tests/pdf-text.ts';
 
 const { values } = parseArgs({
@@ -45,22 +46,31 @@ const layouts: PrintLayout[] = ['book', 'handout'];
 const rows: string[][] = [];
 try {
   for (const layout of layouts) {
+    const chrome = await printPdf(browser, book, layout);
     const started = performance.now();
-    const pdf = await printPdf(browser, book, layout);
+    const rewritten = await rewriteTextLayer(chrome);
     const seconds = (performance.now() - started) / 1000;
-    if (values.keep) await writeFile(path.join(values.keep, `${layout}.pdf`), pdf);
-    const cells = [layout, `${(pdf.length / 1024).toFixed(0)} KiB`, `${seconds.toFixed(1)} s`];
-    for (const extractor of EXTRACTORS) {
-      const { recall, missing } = wordRecall(words, await extractText(pdf, extractor));
-      cells.push(recall.toFixed(4));
-      console.error(`${layout} ${extractor}: ${missing.length} missing, e.g. ${missing.slice(0, 8).join(' ')}`);
+    for (const [stage, pdf] of [
+      ['before', chrome],
+      ['after', rewritten],
+    ] as const) {
+      if (values.keep) await writeFile(path.join(values.keep, `${layout}-${stage}.pdf`), pdf);
+      const cells = [layout, stage, `${(pdf.length / 1024).toFixed(0)} KiB`];
+      for (const extractor of EXTRACTORS) {
+        const { recall, missing } = wordRecall(words, await extractText(pdf, extractor));
+        cells.push(recall.toFixed(4));
+        if (stage === 'after' && missing.length > 0) {
+          console.error(`${layout} ${extractor}: ${missing.length} missing, e.g. ${missing.slice(0, 10).join(' ')}`);
+        }
+      }
+      rows.push(cells);
     }
-    rows.push(cells);
+    console.error(`${layout}: text-layer stage ${seconds.toFixed(1)} s`);
   }
 } finally {
   await browser.close();
 }
 
 console.log(`word recall on ${words.length} words of ${path.basename(values.dictionary)}`);
-console.log(['layout', 'size', 'print', ...EXTRACTORS].join('\t'));
+console.log(['layout', 'stage', 'size', ...EXTRACTORS].join('\t'));
 for (const row of rows) console.log(row.join('\t'));
