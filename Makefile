@@ -12,7 +12,7 @@ NODE_DEPS := node_modules/.package-lock.json
 
 # command:package pairs of Debian tools.
 BUILD_TOOLS := chromium:chromium
-TEST_TOOLS := java:default-jre-headless epubcheck:epubcheck pdftotext:poppler-utils pdffonts:poppler-utils pdfinfo:poppler-utils unzip:unzip
+TEST_TOOLS := java:default-jre-headless epubcheck:epubcheck pdftotext:poppler-utils pdffonts:poppler-utils pdfinfo:poppler-utils unzip:unzip pdftoppm:poppler-utils qpdf:qpdf
 
 # Installs each missing package (as root) or says how, then stops.
 define ensure_debian
