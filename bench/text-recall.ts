@@ -11,8 +11,7 @@ import { parseArgs } from 'node:util';
 import { VFile } from 'vfile';
 import { checkManuscript } from '../src/manuscript.ts';
 import { launchBrowser } from '../src/render/browser.ts';
-import type { PrintLayout } from '../src/render/document.ts';
-import { printPdf } from '../src/render/pdf.ts';
+import { pdfRenderer, type PdfFormat } from '../src/render/pdf.ts';
 import { rewriteTextLayer } from '../src/render/pdf-text-layer.ts';
 import { EXTRACTORS, extractText, wordRecall } from '../tests/pdf-text.ts';
 
@@ -42,35 +41,38 @@ const book = await checkManuscript(file);
 if (!book) throw new Error(`the corpus manuscript has errors: ${file.messages.join('; ')}`);
 
 const browser = await launchBrowser();
-const layouts: PrintLayout[] = ['book', 'handout'];
+const formats: PdfFormat[] = ['pdf', 'handout', 'booklet'];
 const rows: string[][] = [];
 try {
-  for (const layout of layouts) {
-    const chrome = await printPdf(browser, book, layout);
-    const started = performance.now();
-    const rewritten = await rewriteTextLayer(chrome);
-    const seconds = (performance.now() - started) / 1000;
-    for (const [stage, pdf] of [
+  const chrome = pdfRenderer(browser, book, (pdf) => Promise.resolve(pdf));
+  const mudran = pdfRenderer(browser, book);
+  for (const format of formats) {
+    for (const [stage, render] of [
       ['before', chrome],
-      ['after', rewritten],
+      ['after', mudran],
     ] as const) {
-      if (values.keep) await writeFile(path.join(values.keep, `${layout}-${stage}.pdf`), pdf);
-      const cells = [layout, stage, `${(pdf.length / 1024).toFixed(0)} KiB`];
+      const pdf = await render(format);
+      if (values.keep) await writeFile(path.join(values.keep, `${format}-${stage}.pdf`), pdf);
+      const cells = [format, stage, `${(pdf.length / 1024).toFixed(0)} KiB`];
       for (const extractor of EXTRACTORS) {
         const { recall, missing } = wordRecall(words, await extractText(pdf, extractor));
         cells.push(recall.toFixed(4));
         if (stage === 'after' && missing.length > 0) {
-          console.error(`${layout} ${extractor}: ${missing.length} missing, e.g. ${missing.slice(0, 10).join(' ')}`);
+          console.error(`${format} ${extractor}: ${missing.length} missing, e.g. ${missing.slice(0, 10).join(' ')}`);
         }
       }
       rows.push(cells);
     }
-    console.error(`${layout}: text-layer stage ${seconds.toFixed(1)} s`);
   }
+  const started = performance.now();
+  const pages = await rewriteTextLayer(await chrome('pdf'));
+  console.error(
+    `text-layer stage on the book: ${((performance.now() - started) / 1000).toFixed(1)} s, ${pages.length} B`,
+  );
 } finally {
   await browser.close();
 }
 
 console.log(`word recall on ${words.length} words of ${path.basename(values.dictionary)}`);
-console.log(['layout', 'stage', 'size', ...EXTRACTORS].join('\t'));
+console.log(['format', 'stage', 'size', ...EXTRACTORS].join('\t'));
 for (const row of rows) console.log(row.join('\t'));

@@ -9,9 +9,7 @@ import { VFile } from 'vfile';
 import type { Book } from '../src/book.ts';
 import { checkManuscript } from '../src/manuscript.ts';
 import { launchBrowser } from '../src/render/browser.ts';
-import type { PrintLayout } from '../src/render/document.ts';
-import { rewriteTextLayer } from '../src/render/pdf-text-layer.ts';
-import { printPdf } from '../src/render/pdf.ts';
+import { pdfRenderer, type PdfFormat } from '../src/render/pdf.ts';
 import { EXTRACTORS, extractText, wordRecall } from './pdf-text.ts';
 import { ARTICLE, ROOT, pdfInfo, tempDir } from './tools.ts';
 
@@ -20,11 +18,11 @@ const exec = promisify(execFile);
 // The article and a page of hard words (conjuncts, reph, i-matra, nukta, marks, ZWJ, ZWNJ),
 // printed by the real Chromium, before and after the text-layer stage.
 const MANUSCRIPTS = [ARTICLE, path.join(ROOT, 'tests/fixtures/text-layer/hard-words.md')];
-const LAYOUTS: PrintLayout[] = ['book', 'handout'];
+const LAYOUTS: PdfFormat[] = ['pdf', 'handout'];
 
 interface Printed {
   name: string;
-  layout: PrintLayout;
+  layout: PdfFormat;
   words: string[];
   before: Uint8Array;
   after: Uint8Array;
@@ -42,9 +40,10 @@ beforeAll(async () => {
     const book: Book | undefined = await checkManuscript(file);
     if (!book) throw new Error(`${manuscript} has errors: ${file.messages.join('; ')}`);
     const words = [book.matter.title, toString(book.tree)];
+    const chrome = pdfRenderer(browser, book, (pdf) => Promise.resolve(pdf));
+    const mudran = pdfRenderer(browser, book);
     for (const layout of LAYOUTS) {
-      const before = await printPdf(browser, book, layout);
-      printed.push({ name: book.name, layout, words, before, after: await rewriteTextLayer(before) });
+      printed.push({ name: book.name, layout, words, before: await chrome(layout), after: await mudran(layout) });
     }
   }
 });
@@ -56,7 +55,7 @@ afterAll(async () => {
 const cases = MANUSCRIPTS.flatMap((manuscript) =>
   LAYOUTS.map((layout) => [path.basename(manuscript, '.md'), layout] as const),
 );
-const find = (name: string, layout: PrintLayout): Printed => {
+const find = (name: string, layout: PdfFormat): Printed => {
   const found = printed.find((each) => each.name === name && each.layout === layout);
   if (!found) throw new Error(`${name} ${layout} was not printed`);
   return found;

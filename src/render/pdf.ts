@@ -7,6 +7,7 @@ import { imposeBooklet } from './booklet.ts';
 import { FRONT_PAGES_WITHOUT_CONTENTS, hasContents } from './book-layout.ts';
 import { bookDocument, FONTS_DIR, handoutDocument, TEMPLATES_DIR } from './document.ts';
 import { buildDate, finishPdf } from './pdf-post.ts';
+import { rewriteTextLayer } from './pdf-text-layer.ts';
 import { readDestinationPages } from './pdf-destinations.ts';
 import { addBleedAndMarks } from './press.ts';
 
@@ -29,14 +30,23 @@ export type PdfRenderer = (format: PdfFormat) => Promise<Uint8Array>;
  * Renders the PDF formats of one book with one browser. The book is printed once however many
  * formats need it: the booklet and the print-shop file are made from its bytes with pdf-lib.
  */
-export function pdfRenderer(browser: Browser, book: Book): PdfRenderer {
+export function pdfRenderer(
+  browser: Browser,
+  book: Book,
+  // Makes every word extract whole in poppler, MuPDF and pdf.js; the text bench passes Chrome's own.
+  textLayer: (pdf: Uint8Array) => Promise<Uint8Array> = rewriteTextLayer,
+): PdfRenderer {
   const metadata = { matter: book.matter, date: buildDate() };
   let printed: Promise<{ pdf: Uint8Array; fingerprint: string }> | undefined;
-  const printedBook = () => (printed ??= printBook(browser, book));
+  const printedBook = () =>
+    (printed ??= printBook(browser, book).then(async (book) => ({ ...book, pdf: await textLayer(book.pdf) })));
   return async (format) => {
     if (format === 'handout') {
       const html = await handoutDocument(book);
-      return finishPdf(await printHtml(browser, html), { ...metadata, fingerprint: `handout\n${html}` });
+      return finishPdf(await textLayer(await printHtml(browser, html)), {
+        ...metadata,
+        fingerprint: `handout\n${html}`,
+      });
     }
     const { pdf, fingerprint } = await printedBook();
     const id = { ...metadata, fingerprint: `${format}\n${fingerprint}` };
