@@ -6,11 +6,12 @@
  * order (ि before क); all three extractors insert a space wherever a glyph's advance width (W)
  * ends short of the next glyph, which marks placed by GPOS do inside words.
  *
- * This stage gives each glyph occurrence a CID of its own kind: same glyph (CIDToGIDMap), its
- * share of the cluster's text in logical order (ToUnicode), and as width the distance to the next
- * glyph it is drawn next to (W). Glyphs of a cluster are drawn left to right so their shares
- * concatenate in order. What is drawn stays the same glyph at the same place; the ActualText
- * spans go, since every glyph now says what it means. See README, "Searchable text".
+ * This stage gives each glyph occurrence a CID of its own kind: the same glyph (CIDToGIDMap),
+ * its share of the word's text in logical order (ToUnicode) and a width that leaves no gap the
+ * extractors would read as a space (W); pdf-glyph-text.ts chooses both. Marks a wide glyph cannot
+ * carry are shown beside it invisibly, and each word gets one ActualText span for poppler and
+ * MuPDF in place of Chrome's per-cluster spans. Every other operator stays where Chrome wrote it,
+ * so each page is drawn exactly as before. See README, "Searchable text".
  */
 import {
   PDFArray,
