@@ -30,7 +30,9 @@ export async function importText(context: CommandContext): Promise<number> {
   }
   const headings = imported.tree.children.filter((node) => node.type === 'heading').length;
   const paragraphs = imported.tree.children.length - headings;
-  context.progress.say(`wrote ${target} (${paragraphs} paragraphs, ${headings} headings); check its title`);
+  context.progress.say(
+    `wrote ${target} (${paragraphs} paragraph${paragraphs === 1 ? '' : 's'}, ${headings} heading${headings === 1 ? '' : 's'}); check its title`,
+  );
   return 0;
 }
 

@@ -66,7 +66,8 @@ export async function startPreview(manuscript: string, port: number): Promise<Pr
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    // The request target is a path (`/x?y`); never parsed as a URL, so `//host/` stays a path.
+    const pathname = decodeURIComponent((request.url ?? '/').replace(/[?#].*$/, ''));
     if (pathname === '/events') {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
       response.write(': connected\n\n');
