@@ -75,12 +75,25 @@ function parseConfig(file: VFile, text: string): Config | undefined {
       continue;
     }
     const node: Node | undefined = findNodeAtLocation(tree, where) ?? tree;
-    reportError(file, `Unexpected value for \`${where.join('.')}\`, expected ${issue.message}`, {
+    reportError(file, `Unexpected value for \`${where.join('.')}\`, expected ${expectation(issue)}`, {
       place: at(node.offset),
       ruleId: 'config-type',
     });
   }
   return undefined;
+}
+
+/** What the schema wanted, in the words of the front-matter messages. */
+function expectation(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    return issue.expected === 'string'
+      ? 'a text'
+      : issue.expected === 'array'
+        ? 'a list such as [a, b]'
+        : `a ${issue.expected}`;
+  }
+  if (issue.code === 'invalid_value') return `one of ${issue.values.join(', ')}`;
+  return issue.message;
 }
 
 function knownFields(where: readonly PropertyKey[]): string {

@@ -54,7 +54,8 @@ export function readPlainText(text: string): ImportedText {
   const result: ImportedText = { tree: { type: 'root', children: [] }, dropped: [] };
   const lines = text.normalize('NFC').split(/\r?\n/);
   lines.forEach((raw, index) => {
-    const line = raw.replace(/\s+/g, ' ').trim();
+    // Only spaces and tabs collapse: a no-break space (as after “मॉस्को:”) is the author's choice.
+    const line = raw.replace(/[ \t]+/g, ' ').trim();
     if (line === '') return;
     if (isShareWidget(line)) {
       result.dropped.push({ line: index + 1, text: line });
