@@ -6,7 +6,7 @@ import { longManuscript, plainHtml } from './lib/generate.ts';
 import { MUDRAN, chromiumPrint, ensureOk, header, measure, row, secondsText, tempDir } from './lib/measure.ts';
 
 // Chapters of the article's text that fill about 300 A5 pages (each chapter opens a page).
-const CHAPTERS_300 = Number(process.env['CHAPTERS_300'] ?? 100);
+const CHAPTERS_300 = Number(process.env['CHAPTERS_300'] ?? 150);
 
 const dir = await tempDir();
 const results: { pages: number; seconds: number; peakBytes: number }[] = [];

@@ -10,7 +10,8 @@ const exec = promisify(execFile);
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), as an author at a shell would. */
 async function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   const command = [MUDRAN, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
-  const { NO_COLOR: _, ...inherited } = process.env;
+  const inherited = { ...process.env };
+  delete inherited['NO_COLOR'];
   const { stdout } = await exec('script', ['-qec', command, '/dev/null'], { env: { ...inherited, ...env } });
   return stdout;
 }
