@@ -9,8 +9,9 @@ import { MUDRAN, chromiumPrint, ensureOk, header, measure, row, secondsText, tem
 const CHAPTERS_300 = Number(process.env['CHAPTERS_300'] ?? 150);
 
 const dir = await tempDir();
-const results: { pages: number; seconds: number; peakBytes: number }[] = [];
+const results: { pages: number; seconds: number; cpuSeconds: number; peakBytes: number }[] = [];
 let baseline = 0;
+let baselineCpu = 0;
 for (const chapters of [CHAPTERS_300, CHAPTERS_300 * 2]) {
   const manuscript = path.join(dir, `book-${chapters}.md`);
   await longManuscript(manuscript, chapters);
@@ -21,6 +22,7 @@ for (const chapters of [CHAPTERS_300, CHAPTERS_300 * 2]) {
   results.push({
     pages: Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]),
     seconds: built.seconds,
+    cpuSeconds: built.cpuSeconds,
     peakBytes: built.peakBytes,
   });
   if (chapters === CHAPTERS_300) {
@@ -29,6 +31,7 @@ for (const chapters of [CHAPTERS_300, CHAPTERS_300 * 2]) {
     const printed = await chromiumPrint(html, path.join(dir, 'chromium.pdf'));
     ensureOk('chromium --print-to-pdf', printed);
     baseline = printed.seconds;
+    baselineCpu = printed.cpuSeconds;
   }
 }
 const [short, long] = results;
@@ -45,6 +48,13 @@ row(
   perPage <= 0.05,
 );
 row(`${short.pages}-page book: wall time`, secondsText(short.seconds), secondsText(baseline), '', '');
+row(
+  `${short.pages}-page book: CPU time`,
+  secondsText(short.cpuSeconds),
+  secondsText(baselineCpu),
+  `${(short.cpuSeconds / baselineCpu).toFixed(2)}×`,
+  '',
+);
 const growth = long.seconds / short.seconds;
 row(
   `${long.pages} vs ${short.pages} pages: time growth`,

@@ -10,16 +10,25 @@ export const ARTICLE = path.join(ROOT, 'manuscript/russia-pakistan.md');
 
 export interface Measured {
   seconds: number;
+  /** User + system CPU of the process and its children: steadier than wall time on a busy machine. */
+  cpuSeconds: number;
   /** Peak of the summed resident memory of the process and all its descendants. */
   peakBytes: number;
   code: number | null;
   stderr: string;
 }
 
-/** Runs a command, timing its wall clock and sampling its process tree's memory every 50 ms. */
+/**
+ * Runs a command under GNU time (for the CPU of its whole tree), timing its wall clock and
+ * sampling its process tree's memory every 50 ms.
+ */
 export async function measure(command: string, args: string[], cwd = ROOT): Promise<Measured> {
+  const times = path.join(await tempDir(), 'time');
   const start = performance.now();
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', times, command, ...args], {
+    cwd,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   let peakBytes = 0;
@@ -34,7 +43,8 @@ export async function measure(command: string, args: string[], cwd = ROOT): Prom
   const seconds = (performance.now() - start) / 1000;
   sampling = false;
   await sampler;
-  return { seconds, peakBytes, code, stderr };
+  const [user, system] = (await readFile(times, 'utf8')).trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+  return { seconds, cpuSeconds: (user ?? 0) + (system ?? 0), peakBytes, code, stderr };
 }
 
 /** The median of `runs` measurements (alternate callers so two commands share the load). */
