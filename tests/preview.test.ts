@@ -50,6 +50,19 @@ async function nextChange(): Promise<void> {
   }
 }
 
+/**
+ * The page once it passes `check`, waiting for change events in between: a save may reach
+ * the server as several file events (truncate, then write), each with its own reload.
+ */
+async function pageOnceChanged(check: (html: string) => boolean): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const html = await page();
+    if (check(html)) return html;
+    await nextChange();
+  }
+  throw new Error('the page never showed the change');
+}
+
 async function page(pathname = ''): Promise<string> {
   const response = await fetch(`${url}${pathname}`);
   expect(response.status).toBe(200);
@@ -69,40 +82,35 @@ describe('mudran preview', () => {
   });
 
   it('tells the page to reload when the manuscript is saved, and serves the new text', async () => {
-    const changed = nextChange();
+    const reload = nextChange();
     await appendFile(manuscript, '\nसंपादक ने यह नया अनुच्छेद अभी जोड़ा।\n');
-    await changed;
-    expect(await page()).toContain('<p>संपादक ने यह नया अनुच्छेद अभी जोड़ा।</p>');
+    await reload;
+    const html = await pageOnceChanged((text) => text.includes('संपादक ने'));
+    expect(html).toContain('<p>संपादक ने यह नया अनुच्छेद अभी जोड़ा।</p>');
   });
 
   it('reloads when the project config changes', async () => {
     const text = await readFile(manuscript, 'utf8');
-    const withoutSubtitle = nextChange();
     await writeFile(manuscript, text.replace(/^subtitle: .*\n/m, ''));
-    await withoutSubtitle;
-    expect(await page()).not.toContain('class="subtitle"');
-    const changed = nextChange();
+    await pageOnceChanged((html) => !html.includes('class="subtitle"'));
     await writeFile(path.join(dir, 'mudran.config.json'), '{ "defaults": { "subtitle": "परियोजना का उपशीर्षक" } }');
-    await changed;
-    expect(await page()).toContain('<p class="subtitle">परियोजना का उपशीर्षक</p>');
+    const html = await pageOnceChanged((page) => page.includes('class="subtitle"'));
+    expect(html).toContain('<p class="subtitle">परियोजना का उपशीर्षक</p>');
   });
 
   it('shows the manuscript’s errors with file, line and column in the page, and keeps serving', async () => {
     const text = await readFile(manuscript, 'utf8');
-    const changed = nextChange();
     await writeFile(manuscript, text.replace(/^title: .*$/m, 'title:'));
-    await changed;
-    const html = await page();
+    const html = await pageOnceChanged((page) => page.includes('frontmatter-title'));
     expect(html).toMatch(
       /<pre class="mudran-messages">article\.md:2:7: error: Unexpected missing or empty `title`, expected the book’s title \[frontmatter-title\]<\/pre>/,
     );
     // The last good text stays on screen under the messages.
     expect(html).toContain('संपादक ने यह नया अनुच्छेद अभी जोड़ा।');
 
-    const fixed = nextChange();
     await writeFile(manuscript, text);
-    await fixed;
-    expect(await page()).not.toContain('<pre class="mudran-messages">');
+    const fixed = await pageOnceChanged((page) => !page.includes('<pre class="mudran-messages">'));
+    expect(fixed).toContain('<h1>पुतिन ने पाकिस्तान के साथ संबंध को बताया ‘आपसी फायदेमंद’</h1>');
   });
 
   it('keeps script out of the print page itself: only the preview adds its reload script', async () => {

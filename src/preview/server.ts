@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
-import type { VFile } from 'vfile';
+import { VFile } from 'vfile';
 import type { Book } from '../book.ts';
 import { loadConfig } from '../config/load.ts';
 import { checkManuscript, readManuscript } from '../manuscript.ts';
@@ -149,7 +149,6 @@ async function render(manuscript: string): Promise<Rendered> {
   try {
     file = await readManuscript(manuscript);
   } catch (error) {
-    const { VFile } = await import('vfile');
     return { file: new VFile({ path: manuscript }), failure: (error as Error).message };
   }
   if ('failure' in loaded) return { file, failure: loaded.failure };

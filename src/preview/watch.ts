@@ -32,7 +32,7 @@ export async function watchSources(
   const touched = (changed: readonly string[]): void => {
     for (const file of changed) pending.add(file);
     clearTimeout(timer);
-    timer = setTimeout(flush, 30);
+    timer = setTimeout(flush, 50);
   };
 
   const watchers: FSWatcher[] = [];
