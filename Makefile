@@ -7,12 +7,15 @@ SHELL := /bin/bash
 MANUSCRIPTS := $(wildcard manuscript/*.md)
 NAMES := $(MANUSCRIPTS:manuscript/%.md=%)
 OUTPUTS := $(foreach n,$(NAMES),dist/$(n).epub dist/$(n).pdf dist/$(n)-handout.pdf)
-SOURCES := $(shell find src templates fonts -type f) bin/mudran
+SOURCES := $(shell find src templates fonts -type f) bin/mudran bin/compile.js
 NODE_DEPS := node_modules/.package-lock.json
 
 # command:package pairs of Debian tools.
 BUILD_TOOLS := chromium:chromium
-TEST_TOOLS := java:default-jre-headless epubcheck:epubcheck pdftotext:poppler-utils pdffonts:poppler-utils pdfinfo:poppler-utils unzip:unzip pdftoppm:poppler-utils qpdf:qpdf
+# script (util-linux) runs the CLI on a terminal in the tests.
+TEST_TOOLS := script:util-linux java:default-jre-headless epubcheck:epubcheck pdftotext:poppler-utils pdffonts:poppler-utils pdfinfo:poppler-utils unzip:unzip pdftoppm:poppler-utils qpdf:qpdf
+# Pandoc is the EPUB baseline of `make bench`; GNU time gives it CPU times.
+BENCH_TOOLS := pandoc:pandoc pdfinfo:poppler-utils /usr/bin/time:time
 
 # Installs each missing package (as root) or says how, then stops.
 define ensure_debian
@@ -30,7 +33,7 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: all deps test-deps test check lint typecheck format bench bench-check bench-text clean
+.PHONY: all deps test-deps bench-deps test check lint typecheck format bench bench-check bench-text clean
 
 all: $(OUTPUTS)
 
@@ -42,8 +45,11 @@ $(NODE_DEPS): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# bin/mudran runs src/ compiled to JavaScript (it recompiles by itself whenever a source
+# changed); compiling here spares the first run that work.
 deps: $(NODE_DEPS)
 	$(call ensure_debian,$(BUILD_TOOLS))
+	@node bin/compile.js >/dev/null
 
 test-deps: deps
 	$(call ensure_debian,$(TEST_TOOLS))
@@ -53,6 +59,13 @@ test: test-deps
 	npx eslint .
 	npx prettier --check .
 	npx vitest run
+
+bench-deps: deps
+	$(call ensure_debian,$(BENCH_TOOLS))
+
+# Each bench/*.ts prints its figures beside their baselines (bare Chromium, Pandoc).
+bench: bench-deps test-deps $(HINDI_DICTIONARY)
+	@for bench in bench/*.ts; do npx tsx "$$bench" || exit 1; done
 
 # Word recall of the PDF text layer in poppler, MuPDF and pdf.js, on Debian's Hindi dictionary.
 HINDI_DICTIONARY := /usr/share/hunspell/hi_IN.dic

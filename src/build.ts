@@ -3,35 +3,19 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import type { VFile } from 'vfile';
 import type { Book } from './book.ts';
+import type { PdfRenderer } from './render/pdf.ts';
+import type { FrontMatterDefaults } from './config/schema.ts';
 import { checkManuscript, EnvironmentError, readManuscript } from './manuscript.ts';
-import { launchBrowser } from './render/browser.ts';
-import { renderEpub } from './render/epub.ts';
-import { pdfRenderer, type PdfRenderer } from './render/pdf.ts';
+import { outputName, type Format } from './formats.ts';
 
-export const FORMATS = ['epub', 'pdf', 'handout', 'booklet', 'press'] as const;
-export type Format = (typeof FORMATS)[number];
-export const DEFAULT_FORMATS: readonly Format[] = ['epub', 'pdf', 'handout'];
-
-/** The file a format is written to, named after the manuscript. */
-export function outputName(name: string, format: Format): string {
-  switch (format) {
-    case 'epub':
-      return `${name}.epub`;
-    case 'pdf':
-      return `${name}.pdf`;
-    case 'handout':
-      return `${name}-handout.pdf`;
-    case 'booklet':
-      return `${name}-booklet.pdf`;
-    case 'press':
-      return `${name}-press.pdf`;
-  }
-}
+export { DEFAULT_FORMATS, FORMATS, outputName, type Format } from './formats.ts';
 
 export interface Output {
   format: Format;
   path: string;
   bytes: number;
+  /** Pages of a PDF; absent for the EPUB. */
+  pages?: number;
 }
 
 export interface ManuscriptResult {
@@ -40,26 +24,41 @@ export interface ManuscriptResult {
   outputs: Output[];
 }
 
+/** How long one step took: `check` (read + pipeline), `browser` (launch), or an output format. */
+export interface StageTiming {
+  stage: 'check' | 'browser' | Format;
+  /** The manuscript, for every stage but `browser`. */
+  file?: string;
+  ms: number;
+}
+
 export interface BuildOptions {
   outDir: string;
   formats: readonly Format[];
-  onOutput?: (output: Output) => void;
+  /** Front-matter values from the project's config file, overridden by each manuscript. */
+  defaults?: FrontMatterDefaults;
+  onOutput?: (output: Output, manuscript: string) => void;
+  onStage?: (timing: StageTiming) => void;
 }
 
 /**
  * Builds each manuscript into `outDir`. The browser starts while the text pipeline runs;
- * one browser serves every PDF; a manuscript with errors writes nothing.
+ * one browser serves every PDF; all outputs render in parallel; a manuscript with errors
+ * writes nothing. Renderers are imported only when a format needs them.
  */
 export async function buildManuscripts(paths: readonly string[], options: BuildOptions): Promise<ManuscriptResult[]> {
   const needsBrowser = options.formats.some((format) => format !== 'epub');
-  const browserStart = needsBrowser ? launchBrowser() : undefined;
+  const browserStart = needsBrowser ? timed(options, { stage: 'browser' }, startBrowser) : undefined;
   // Settle the launch even if checking fails first, so no rejection goes unhandled.
   browserStart?.catch(() => undefined);
   try {
     const checked = await Promise.all(
       paths.map(async (filePath) => {
         const file = await readManuscript(filePath);
-        return { file, book: await checkManuscript(file) };
+        const book = await timed(options, { stage: 'check', file: filePath }, () =>
+          checkManuscript(file, options.defaults),
+        );
+        return { file, book };
       }),
     );
     if (checked.some(({ book }) => book)) await mkdir(options.outDir, { recursive: true });
@@ -67,7 +66,7 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
     return await Promise.all(
       checked.map(async ({ file, book }) => ({
         file,
-        outputs: book ? await renderBook(book, browser, options) : [],
+        outputs: book ? await renderBook(book, file.path, browser, options) : [],
       })),
     );
   } finally {
@@ -75,23 +74,56 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
   }
 }
 
-async function renderBook(book: Book, browser: Browser | undefined, options: BuildOptions): Promise<Output[]> {
-  const renderPdf = browser ? pdfRenderer(browser, book) : undefined;
+async function startBrowser(): Promise<Browser> {
+  const { launchBrowser } = await import('./render/browser.ts');
+  return launchBrowser();
+}
+
+async function timed<T>(options: BuildOptions, timing: Omit<StageTiming, 'ms'>, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await work();
+  options.onStage?.({ ...timing, ms: performance.now() - start });
+  return result;
+}
+
+async function renderBook(
+  book: Book,
+  filePath: string,
+  browser: Browser | undefined,
+  options: BuildOptions,
+): Promise<Output[]> {
+  // One renderer per book: the book is printed once however many PDF formats derive from it.
+  const renderPdf = browser ? (await import('./render/pdf.ts')).pdfRenderer(browser, book) : undefined;
   return Promise.all(
     options.formats.map(async (format) => {
-      const bytes = await renderFormat(book, format, renderPdf);
-      const output = { format, path: path.join(options.outDir, outputName(book.name, format)), bytes: bytes.length };
+      const bytes = await timed(options, { stage: format, file: filePath }, () =>
+        renderFormat(book, format, renderPdf),
+      );
+      const output: Output = {
+        format,
+        path: path.join(options.outDir, outputName(book.name, format)),
+        bytes: bytes.length,
+      };
+      if (format !== 'epub') output.pages = await countPages(bytes);
       await writeAtomically(output.path, bytes);
-      options.onOutput?.(output);
+      options.onOutput?.(output, filePath);
       return output;
     }),
   );
 }
 
 async function renderFormat(book: Book, format: Format, renderPdf: PdfRenderer | undefined): Promise<Uint8Array> {
-  if (format === 'epub') return renderEpub(book);
+  if (format === 'epub') {
+    const { renderEpub } = await import('./render/epub.ts');
+    return renderEpub(book);
+  }
   if (!renderPdf) throw new Error('no browser for a PDF format');
   return renderPdf(format);
+}
+
+async function countPages(pdf: Uint8Array): Promise<number> {
+  const { PDFDocument } = await import('pdf-lib');
+  return (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
 }
 
 /** Writes next to the target and renames, so a failed build never leaves half a file. */

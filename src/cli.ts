@@ -1,15 +1,17 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildManuscripts, DEFAULT_FORMATS, FORMATS, type Format } from './build.ts';
-import { checkManuscript, EnvironmentError, readManuscript } from './manuscript.ts';
-import { countMessages, formatMessages } from './report.ts';
+import manifest from '../package.json' with { type: 'json' };
+import { EnvironmentError, UsageError } from './errors.ts';
+import { DEFAULT_FORMATS, FORMATS } from './formats.ts';
+import { Progress } from './progress.ts';
 
 const HELP = `mudran: publish Hindi Markdown manuscripts as EPUB and print-ready PDF
 
 Usage:
-  mudran build [FILE.md…] [--out DIR] [--format LIST]
-  mudran check [FILE.md…]
+  mudran build [FILE.md…] [--out DIR] [--format LIST] [--watch] [--json] [--quiet]
+  mudran check [FILE.md…] [--json] [--quiet]
+  mudran preview [FILE.md] [--port N]
+  mudran new NAME [--title TEXT] [--out DIR]
+  mudran import FILE.txt [--title TEXT] [--out DIR]
   mudran --help | --version
 
 Commands:
@@ -19,24 +21,70 @@ Commands:
              NAME-handout.pdf   the A4 handout for office printers
            A manuscript with errors writes nothing.
   check    run every check without rendering and print the messages
+  preview  serve the book as it prints on http://127.0.0.1:PORT/, reloading the page
+           when the manuscript, a template or a font changes; messages show in the page
+  new      write manuscript/NAME.md with its front matter filled in
+  import   turn a plain-text article into manuscript/NAME.md: share-button lines are
+           dropped, short standalone lines become headings
 
 With no FILE, every manuscript/*.md under the current folder is used.
+An optional mudran.config.json in the current folder sets defaults, e.g.
+  {"out": "dist", "formats": ["epub", "pdf"], "defaults": {"publisher": "…", "lang": "hi"}}
+("defaults" takes any front-matter field; the manuscript's own value wins).
 
 Options:
-  -o, --out DIR        output folder (default: dist)
+  -o, --out DIR        output folder (default: dist; manuscript for new and import)
   -f, --format LIST    comma-separated outputs among ${FORMATS.join(', ')}
                        (default: ${DEFAULT_FORMATS.join(',')})
+  -w, --watch          build, then rebuild what each saved change touches
+  -p, --port N         preview port (default: 4300; 0 picks a free one)
+  -t, --title TEXT     the title for new and import
+      --json           print one JSON report on stdout (outputs, messages, timings)
+  -q, --quiet          print only messages, no progress
   -h, --help           show this help
   -v, --version        show the version
 
+Progress goes to stderr, coloured on a terminal unless NO_COLOR is set.
 Messages read FILE:LINE:COLUMN: error|warning: reason [rule-id].
-Exit codes: 0 done (warnings allowed), 1 a manuscript has errors,
+Exit codes: 0 done (warnings allowed), 1 a manuscript or the config file has errors,
 2 usage or environment (no browser, unreadable path).
 `;
 
-class UsageError extends Error {
-  override name = 'UsageError';
+const OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  format: { type: 'string', short: 'f' },
+  watch: { type: 'boolean', short: 'w' },
+  port: { type: 'string', short: 'p' },
+  title: { type: 'string', short: 't' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+export type Options = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+export interface CommandContext {
+  command: string;
+  /** The arguments after the command name. */
+  args: string[];
+  options: Options;
+  progress: Progress;
 }
+
+type Command = (context: CommandContext) => Promise<number>;
+
+/** Each command is loaded only when called, so `--help` never loads a renderer. */
+const COMMANDS: Record<string, { options: (keyof typeof OPTIONS)[]; load: () => Promise<Command> }> = {
+  build: {
+    options: ['out', 'format', 'watch', 'json', 'quiet'],
+    load: async () => (await import('./commands/build.ts')).build,
+  },
+  check: { options: ['json', 'quiet'], load: async () => (await import('./commands/check.ts')).check },
+  preview: { options: ['port', 'quiet'], load: async () => (await import('./commands/preview.ts')).preview },
+  new: { options: ['title', 'out'], load: async () => (await import('./commands/new.ts')).newManuscript },
+  import: { options: ['title', 'out'], load: async () => (await import('./commands/import.ts')).importText },
+};
 
 /** Runs the CLI and returns the exit code; only bugs escape as exceptions. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -58,16 +106,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 async function run(argv: readonly string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        format: { type: 'string', short: 'f' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -77,97 +116,24 @@ async function run(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (values.version) {
-    process.stdout.write(`mudran ${await version()}\n`);
+    process.stdout.write(`mudran ${manifest.version}\n`);
     return 0;
   }
-  const [command, ...files] = positionals;
-  if (command === undefined) {
+  const [name, ...args] = positionals;
+  if (name === undefined) {
     process.stdout.write(HELP);
     return 2;
   }
-  switch (command) {
-    case 'build': {
-      if (values.out === '') throw new UsageError('--out needs a folder');
-      return build(await manuscriptPaths(files), values.out ?? 'dist', parseFormats(values.format));
-    }
-    case 'check':
-      if (values.out !== undefined || values.format !== undefined) {
-        throw new UsageError('check takes no --out or --format');
-      }
-      return check(await manuscriptPaths(files));
-    default:
-      throw new UsageError(`unknown command '${command}'`);
-  }
-}
-
-async function build(paths: string[], outDir: string, formats: Format[]): Promise<number> {
-  const results = await buildManuscripts(paths, {
-    outDir,
-    formats,
-    onOutput: (output) => process.stderr.write(`wrote ${output.path} (${formatBytes(output.bytes)})\n`),
-  });
-  return finish(results.map(({ file }) => file));
-}
-
-async function check(paths: string[]): Promise<number> {
-  const files = await Promise.all(
-    paths.map(async (filePath) => {
-      const file = await readManuscript(filePath);
-      await checkManuscript(file);
-      return file;
-    }),
-  );
-  return finish(files);
-}
-
-/** Prints every message and a summary line; exit 1 when any manuscript has errors. */
-function finish(files: Parameters<typeof countMessages>[0]): number {
-  for (const file of files) {
-    for (const line of formatMessages(file)) process.stderr.write(`${line}\n`);
-  }
-  const { errors, warnings } = countMessages(files);
-  if (errors > 0 || warnings > 0) {
-    process.stderr.write(
-      `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`,
-    );
-  }
-  return errors > 0 ? 1 : 0;
-}
-
-function parseFormats(list: string | undefined): Format[] {
-  if (list === undefined) return [...DEFAULT_FORMATS];
-  const names = list
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
-  const unknown = names.filter((name) => !(FORMATS as readonly string[]).includes(name));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new UsageError(`unknown format '${unknown.join(',') || list}', expected some of ${FORMATS.join(', ')}`);
-  }
-  return [...new Set(names as Format[])];
-}
-
-/** The named files, or every `manuscript/*.md` when none is named. */
-async function manuscriptPaths(files: string[]): Promise<string[]> {
-  if (files.length > 0) return files;
-  let entries: string[];
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command '${name}'`);
+  const refused = Object.keys(values).filter((option) => !(command.options as string[]).includes(option));
+  if (refused.length > 0) throw new UsageError(`${name} takes no ${refused.map((option) => `--${option}`).join(', ')}`);
+  const progress = new Progress(process.stderr, { quiet: values.quiet === true || values.json === true });
   try {
-    entries = await readdir('manuscript');
-  } catch {
-    throw new UsageError('no FILE given and no manuscript/ folder here');
+    return await (
+      await command.load()
+    )({ command: name, args, options: values, progress });
+  } finally {
+    progress.finish();
   }
-  const found = entries.filter((entry) => entry.endsWith('.md')).sort();
-  if (found.length === 0) throw new UsageError('no FILE given and manuscript/ has no .md file');
-  return found.map((entry) => path.join('manuscript', entry));
-}
-
-async function version(): Promise<string> {
-  const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return manifest.version;
-}
-
-function formatBytes(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

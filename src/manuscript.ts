@@ -2,13 +2,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { splitChapters, type Book } from './book.ts';
+import type { FrontMatterDefaults } from './config/schema.ts';
 import { transformManuscript } from './pipeline/index.ts';
 import { hasErrors } from './pipeline/messages.ts';
+import { EnvironmentError } from './errors.ts';
 
-/** Something outside the manuscript stops the work (a missing file, no browser): exit 2. */
-export class EnvironmentError extends Error {
-  override name = 'EnvironmentError';
-}
+export { EnvironmentError };
 
 /** Reads a manuscript file as UTF-8 text; unreadable paths are environment errors. */
 export async function readManuscript(filePath: string): Promise<VFile> {
@@ -27,8 +26,8 @@ export async function readManuscript(filePath: string): Promise<VFile> {
  * Runs the pipeline on a manuscript. Returns the book when it has no errors;
  * the messages (errors and warnings) are on `file` either way.
  */
-export async function checkManuscript(file: VFile): Promise<Book | undefined> {
-  const tree = await transformManuscript(file);
+export async function checkManuscript(file: VFile, defaults?: FrontMatterDefaults): Promise<Book | undefined> {
+  const tree = await transformManuscript(file, defaults);
   const matter = file.data.matter;
   if (hasErrors(file) || !matter) return undefined;
   return {

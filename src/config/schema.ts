@@ -32,6 +32,10 @@ export type FrontMatter = z.output<typeof frontMatterSchema>;
 export type Trim = FrontMatter['trim'];
 export type Digits = FrontMatter['digits'];
 
+/** Project-wide defaults for any front-matter field (mudran.config.json), checked by the same schema. */
+export const frontMatterDefaultsSchema = frontMatterSchema.partial().strict();
+export type FrontMatterDefaults = z.input<typeof frontMatterDefaultsSchema>;
+
 export const FIELD_NAMES: readonly string[] = Object.keys(frontMatterSchema.shape);
 
 /** Authors as a list, whichever form the front matter used. */

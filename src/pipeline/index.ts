@@ -6,6 +6,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
+import type { FrontMatterDefaults } from '../config/schema.ts';
 import { loadFontStacks, type FontStacks } from '../fonts/stack.ts';
 import rehypeHeadingIds from './rehype-heading-ids.ts';
 import rehypeLangRuns from './rehype-lang-runs.ts';
@@ -15,15 +16,15 @@ import remarkFrontMatter from './remark-front-matter.ts';
 import remarkNormalize from './remark-normalize.ts';
 
 /** The ordered Markdown → HTML-tree pipeline shared by every output. */
-function createProcessor(fonts: FontStacks) {
+function createProcessor(fonts: FontStacks, defaults: FrontMatterDefaults) {
   return (
     unified()
       // Markdown → mdast, every node keeping its line and column.
       .use(remarkParse)
       // Recognise the `---` YAML block at the top.
       .use(remarkFrontmatter, ['yaml'])
-      // Read and validate it into file.data.matter; problems become messages.
-      .use(remarkFrontMatter)
+      // Read it over the project's defaults, validate it into file.data.matter; problems become messages.
+      .use(remarkFrontMatter, { defaults })
       // Tables, footnotes, strikethrough, autolinks.
       .use(remarkGfm)
       // Every text in NFC; a warning when nukta letters are typed both ways.
@@ -46,8 +47,8 @@ function createProcessor(fonts: FontStacks) {
 }
 
 /** Runs the pipeline on a manuscript; messages land on the file. */
-export async function transformManuscript(file: VFile): Promise<HastRoot> {
-  const processor = createProcessor(await loadFontStacks());
+export async function transformManuscript(file: VFile, defaults: FrontMatterDefaults = {}): Promise<HastRoot> {
+  const processor = createProcessor(await loadFontStacks(), defaults);
   return processor.run(processor.parse(file), file);
 }
 

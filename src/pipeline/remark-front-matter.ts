@@ -2,7 +2,7 @@ import type { Root, Yaml } from 'mdast';
 import type { Point, Position } from 'unist';
 import type { VFile } from 'vfile';
 import { LineCounter, isMap, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
-import { FIELD_NAMES, frontMatterSchema, type FrontMatter } from '../config/schema.ts';
+import { FIELD_NAMES, frontMatterSchema, type FrontMatter, type FrontMatterDefaults } from '../config/schema.ts';
 import { reportError, reportWarning } from './messages.ts';
 
 declare module 'vfile' {
@@ -15,9 +15,10 @@ declare module 'vfile' {
 /**
  * Reads the YAML front matter (recognised by remark-frontmatter), validates it against
  * the schema and stores it in `file.data.matter`. Problems are messages at the YAML line
- * that caused them; the node is removed so it never reaches the HTML.
+ * that caused them; the node is removed so it never reaches the HTML. `defaults` (already
+ * checked, from the project's config file) fill the fields the manuscript leaves out.
  */
-export default function remarkFrontMatter() {
+export default function remarkFrontMatter(options: { defaults?: FrontMatterDefaults } = {}) {
   return (tree: Root, file: VFile) => {
     const first = tree.children[0];
     if (first?.type !== 'yaml') {
@@ -28,12 +29,12 @@ export default function remarkFrontMatter() {
       return;
     }
     tree.children.shift();
-    const matter = readFrontMatter(first, file);
+    const matter = readFrontMatter(first, file, options.defaults ?? {});
     if (matter) file.data.matter = matter;
   };
 }
 
-function readFrontMatter(node: Yaml, file: VFile): FrontMatter | undefined {
+function readFrontMatter(node: Yaml, file: VFile, defaults: FrontMatterDefaults): FrontMatter | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(node.value, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   // The YAML text starts on the line after the opening `---`.
@@ -78,7 +79,7 @@ function readFrontMatter(node: Yaml, file: VFile): FrontMatter | undefined {
     valueNodes.set(key, (pair.value as YamlNode | null) ?? pair.key);
   }
 
-  const raw: Record<string, unknown> = {};
+  const raw: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries((doc.toJS() ?? {}) as Record<string, unknown>)) {
     if (FIELD_NAMES.includes(key) && value !== null) raw[key] = value;
   }

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+/** The CLI under test; MUDRAN=/elsewhere/bin/mudran measures another checkout. */
+export const MUDRAN = process.env['MUDRAN'] ?? path.join(ROOT, 'bin/mudran');
+export const ARTICLE = path.join(ROOT, 'manuscript/russia-pakistan.md');
+
+export interface Measured {
+  seconds: number;
+  /** User + system CPU of the process and its children: steadier than wall time on a busy machine. */
+  cpuSeconds: number;
+  /** Peak of the summed resident memory of the process and all its descendants. */
+  peakBytes: number;
+  code: number | null;
+  stderr: string;
+}
+
+/**
+ * Runs a command under GNU time (for the CPU of its whole tree), timing its wall clock and
+ * sampling its process tree's memory every 50 ms.
+ */
+export async function measure(command: string, args: string[], cwd = ROOT): Promise<Measured> {
+  const times = path.join(await tempDir(), 'time');
+  const start = performance.now();
+  const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', times, command, ...args], {
+    cwd,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let peakBytes = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      if (child.pid !== undefined) peakBytes = Math.max(peakBytes, await treeRss(child.pid));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const seconds = (performance.now() - start) / 1000;
+  sampling = false;
+  await sampler;
+  const [user, system] = (await readFile(times, 'utf8')).trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+  return { seconds, cpuSeconds: (user ?? 0) + (system ?? 0), peakBytes, code, stderr };
+}
+
+/** The median of `runs` measurements (alternate callers so two commands share the load). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+async function treeRss(root: number): Promise<number> {
+  const parents = new Map<number, number>();
+  const rss = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): state ppid … rss is field 24.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+      rss.set(Number(entry), Number(fields[21]) * 4096);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0;
+  for (const [pid, bytes] of rss) {
+    for (let at: number | undefined = pid; at !== undefined && at > 1; at = parents.get(at)) {
+      if (at === root) {
+        total += bytes;
+        break;
+      }
+    }
+  }
+  return total;
+}
+
+export async function tempDir(): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), 'mudran-bench-'));
+}
+
+/** Debian's Chromium printing a page from its command line, with the flags src/render/browser.ts uses. */
+export async function chromiumPrint(html: string, pdf: string): Promise<Measured> {
+  const profile = await tempDir();
+  return measure('/usr/bin/chromium', [
+    '--headless',
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-default-apps',
+    '--no-first-run',
+    '--font-render-hinting=none',
+    `--user-data-dir=${profile}`,
+    '--no-pdf-header-footer',
+    `--print-to-pdf=${pdf}`,
+    `file://${html}`,
+  ]);
+}
+
+/** One row of the table every bench prints: the figure, mudran's value, the baseline's, the goal. */
+export function row(figure: string, value: string, baseline: string, ratio: string, goal: string, met?: boolean): void {
+  const verdict = met === undefined ? '' : met ? 'met' : 'MISSED';
+  process.stdout.write(
+    `${figure.padEnd(44)} ${value.padStart(10)} ${baseline.padStart(12)} ${ratio.padStart(8)}  ${goal.padEnd(14)} ${verdict}\n`,
+  );
+}
+
+export function header(title: string): void {
+  process.stdout.write(`\n${title}\n`);
+  row('figure', 'mudran', 'baseline', 'ratio', 'goal');
+  process.stdout.write(`${'-'.repeat(100)}\n`);
+}
+
+export function secondsText(seconds: number): string {
+  return `${seconds.toFixed(2)} s`;
+}
+
+/** Fails loudly: a bench run that did not build measures nothing. */
+export function ensureOk(what: string, run: Measured): void {
+  if (run.code !== 0) throw new Error(`${what} failed (exit ${run.code}): ${run.stderr.slice(-2000)}`);
+}

@@ -1,0 +1,68 @@
+// Long books: a generated ~300- and ~600-page A5 book, full build. Time per page of the
+// book PDF, linearity (600 vs 300), and peak memory of mudran with its browser.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { longManuscript, plainHtml } from './lib/generate.ts';
+import { MUDRAN, chromiumPrint, ensureOk, header, measure, row, secondsText, tempDir } from './lib/measure.ts';
+
+// Chapters of the article's text that fill about 300 A5 pages (each chapter opens a page).
+const CHAPTERS_300 = Number(process.env['CHAPTERS_300'] ?? 150);
+
+const dir = await tempDir();
+const results: { pages: number; seconds: number; cpuSeconds: number; peakBytes: number }[] = [];
+let baseline = 0;
+let baselineCpu = 0;
+for (const chapters of [CHAPTERS_300, CHAPTERS_300 * 2]) {
+  const manuscript = path.join(dir, `book-${chapters}.md`);
+  await longManuscript(manuscript, chapters);
+  const out = path.join(dir, `out-${chapters}`);
+  const built = await measure(MUDRAN, ['build', manuscript, '--out', out]);
+  ensureOk(`mudran build of ${chapters} chapters`, built);
+  const info = execFileSync('pdfinfo', [path.join(out, `book-${chapters}.pdf`)], { encoding: 'utf8' });
+  results.push({
+    pages: Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]),
+    seconds: built.seconds,
+    cpuSeconds: built.cpuSeconds,
+    peakBytes: built.peakBytes,
+  });
+  if (chapters === CHAPTERS_300) {
+    const html = path.join(dir, 'book.html');
+    await plainHtml(manuscript, html);
+    const printed = await chromiumPrint(html, path.join(dir, 'chromium.pdf'));
+    ensureOk('chromium --print-to-pdf', printed);
+    baseline = printed.seconds;
+    baselineCpu = printed.cpuSeconds;
+  }
+}
+const [short, long] = results;
+if (!short || !long) throw new Error('no results');
+
+header('Long books (full build: EPUB + book + handout), one run each');
+const perPage = short.seconds / short.pages;
+row(
+  `${short.pages}-page book: time per page`,
+  `${(perPage * 1000).toFixed(1)} ms`,
+  `${((baseline / short.pages) * 1000).toFixed(1)} ms chromium`,
+  `${(short.seconds / baseline).toFixed(2)}×`,
+  '≤ 50 ms/page',
+  perPage <= 0.05,
+);
+row(`${short.pages}-page book: wall time`, secondsText(short.seconds), secondsText(baseline), '', '');
+row(
+  `${short.pages}-page book: CPU time`,
+  secondsText(short.cpuSeconds),
+  secondsText(baselineCpu),
+  `${(short.cpuSeconds / baselineCpu).toFixed(2)}×`,
+  '',
+);
+const growth = long.seconds / short.seconds;
+row(
+  `${long.pages} vs ${short.pages} pages: time growth`,
+  `${growth.toFixed(2)}×`,
+  `${(long.pages / short.pages).toFixed(2)}× pages`,
+  '',
+  '≤ 2.1×',
+  growth <= 2.1,
+);
+const peak = Math.max(short.peakBytes, long.peakBytes) / 1024 ** 3;
+row(`peak memory (process tree, ${long.pages} pages)`, `${peak.toFixed(2)} GiB`, '', '', '< 1.5 GiB', peak < 1.5);

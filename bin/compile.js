@@ -1,0 +1,68 @@
+// Compiles src/ to JavaScript under .cache/js/ so that bin/mudran starts in milliseconds
+// instead of transpiling every module with tsx. The entry is named after a hash of the
+// sources (and of this file and package.json), so edited sources always get a fresh build: a stale build
+// can never run. Run directly (`node bin/compile.js`, the Makefile does) to build ahead.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Two levels below the root, like src/<dir>/, so `import.meta.dirname + '../..'` still finds it.
+const OUT_DIR = path.join(ROOT, '.cache', 'js');
+
+/** The compiled CLI entry for the current sources, compiling first when there is none. */
+export async function compiledEntry() {
+  const entry = path.join(OUT_DIR, `cli-${sourceHash()}.js`);
+  if (!existsSync(entry)) await compile(entry);
+  return entry;
+}
+
+function sourceHash() {
+  const hash = createHash('sha256');
+  const files = readdirSync(path.join(ROOT, 'src'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+  for (const file of [fileURLToPath(import.meta.url), path.join(ROOT, 'package.json'), ...files]) {
+    hash.update(path.relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * One ESM bundle with code splitting: each command and renderer is a chunk loaded by
+ * `import()` only when used, and npm packages stay external (loaded from node_modules).
+ * Files are written next to their target and renamed, chunks first and the entry last,
+ * so concurrent runs never see half a build.
+ */
+async function compile(entry) {
+  const { build } = await import('esbuild');
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: { [path.basename(entry, '.js')]: 'src/cli.ts' },
+    outdir: OUT_DIR,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    chunkNames: 'chunk-[hash]',
+    write: false,
+    logLevel: 'error',
+  });
+  await mkdir(OUT_DIR, { recursive: true });
+  const files = result.outputFiles.sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
+  for (const file of files) {
+    if (file.path !== entry && existsSync(file.path)) continue;
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    await writeFile(temporary, file.contents);
+    await rename(temporary, file.path);
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.stdout.write(`${path.relative(ROOT, await compiledEntry())}\n`);
+}

@@ -1,0 +1,179 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Browser } from 'puppeteer';
+import { VFile } from 'vfile';
+import type { Book } from '../book.ts';
+import { loadConfig } from '../config/load.ts';
+import { checkManuscript, readManuscript } from '../manuscript.ts';
+import { bookDocument, FONTS_DIR, handoutDocument, TEMPLATES_DIR, type PrintLayout } from '../render/document.ts';
+import { formatMessages } from '../report.ts';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.ttf': 'font/ttf',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+};
+
+/**
+ * On screen Chrome ignores `@page`, so the preview sets each layout's text width to its
+ * printed measure (page width less margins, from templates/book.css and handout.css) and
+ * draws the sheet; line breaks then fall as in print. `NAME.pdf` gives the exact pages.
+ */
+const SCREEN_CSS: Record<PrintLayout, string> = {
+  book: 'body { width: 118mm; padding: 18mm 15mm 20mm; }',
+  handout: 'body { width: 174mm; padding: 20mm 18mm 18mm; }',
+};
+const PREVIEW_CSS = `@media screen {
+  html { background: #d8d8d8; }
+  body { margin: 1.5em auto; background: #fff; box-shadow: 0 0 0.5em #888; }
+  .mudran-messages { font: 13px/1.5 monospace; background: #fff3f3; border: 1px solid #c00; padding: 0.5em 1em; white-space: pre-wrap; }
+  .mudran-bar { font: 13px sans-serif; text-align: center; margin-top: 1em; }
+}`;
+/** The only script, in the preview page only: reload when the server says the book changed. */
+const RELOAD_SCRIPT = `new EventSource('/events').addEventListener('change', () => location.reload());`;
+
+interface Rendered {
+  file: VFile;
+  book?: Book;
+  /** Set when rendering failed for a reason outside the manuscript (e.g. a broken template). */
+  failure?: string;
+}
+
+export interface Preview {
+  url: string;
+  /** Re-reads the manuscript (and config), then tells every open page to reload. */
+  refresh: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** Serves one manuscript as it prints, on 127.0.0.1 only. */
+export async function startPreview(manuscript: string, port: number): Promise<Preview> {
+  let current = await render(manuscript);
+  let lastGood: Book | undefined = current.book;
+  let browser: Promise<Browser> | undefined;
+  const clients = new Set<ServerResponse>();
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(String(error));
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // The request target is a path (`/x?y`); never parsed as a URL, so `//host/` stays a path.
+    const pathname = decodeURIComponent((request.url ?? '/').replace(/[?#].*$/, ''));
+    if (pathname === '/events') {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      response.write(': connected\n\n');
+      clients.add(response);
+      request.on('close', () => clients.delete(response));
+      return;
+    }
+    const layout =
+      pathname === '/' || pathname === '/book.html' ? 'book' : pathname === '/handout.html' ? 'handout' : undefined;
+    if (layout) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(await page(layout));
+      return;
+    }
+    const pdf = /^\/(book|handout)\.pdf$/.exec(pathname)?.[1] as PrintLayout | undefined;
+    if (pdf && lastGood) {
+      browser ??= import('../render/browser.ts').then(({ launchBrowser }) => launchBrowser());
+      const { pdfRenderer } = await import('../render/pdf.ts');
+      const bytes = await pdfRenderer(await browser, lastGood)(pdf === 'book' ? 'pdf' : 'handout');
+      response.writeHead(200, { 'content-type': 'application/pdf', 'cache-control': 'no-store' });
+      response.end(bytes);
+      return;
+    }
+    const file = assetFile(pathname);
+    const body = file ? await readFile(file).catch(() => undefined) : undefined;
+    if (!file || !body) {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not found');
+      return;
+    }
+    response.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    response.end(body);
+  }
+
+  /** The page Chrome prints: the book as in its first print (no page numbers known yet), or the handout. */
+  function printPage(book: Book, layout: PrintLayout): Promise<string> {
+    return layout === 'book' ? bookDocument(book, { blankBefore: new Set() }) : handoutDocument(book);
+  }
+
+  /** The print page with the preview's sheet, messages and reload script added. */
+  async function page(layout: PrintLayout): Promise<string> {
+    const messages = formatMessages(current.file);
+    if (current.failure) messages.push(`mudran: ${current.failure}`);
+    let html = lastGood
+      ? await printPage(lastGood, layout).catch((error: unknown) => {
+          messages.push(`mudran: ${(error as Error).message}`);
+          return undefined;
+        })
+      : undefined;
+    html ??= `<!doctype html><html><head><meta charset="utf-8"><title>mudran preview</title></head><body></body></html>`;
+    const head = `<style>${PREVIEW_CSS}\n@media screen { ${SCREEN_CSS[layout]} }</style><script>${RELOAD_SCRIPT}</script>`;
+    const other = layout === 'book' ? 'handout' : 'book';
+    const bar =
+      `<div class="mudran-bar"><a href="/${other}.html">${other}</a> · <a href="/${layout}.pdf">PDF</a></div>` +
+      (messages.length > 0 ? `<pre class="mudran-messages">${escapeHtml(messages.join('\n'))}</pre>` : '');
+    return html.replace('</head>', `${head}</head>`).replace(/<body[^>]*>/, (tag) => `${tag}${bar}`);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    refresh: async () => {
+      current = await render(manuscript);
+      if (current.book) lastGood = current.book;
+      for (const client of clients) client.write(`event: change\ndata: ${Date.now()}\n\n`);
+    },
+    close: async () => {
+      for (const client of clients) client.end();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await browser?.then((started) => started.close()).catch(() => undefined);
+    },
+  };
+}
+
+/** Reads and checks the manuscript with the current config; never throws. */
+async function render(manuscript: string): Promise<Rendered> {
+  const loaded = await loadConfig(process.cwd()).catch((error: unknown) => ({ failure: (error as Error).message }));
+  let file: VFile;
+  try {
+    file = await readManuscript(manuscript);
+  } catch (error) {
+    return { file: new VFile({ path: manuscript }), failure: (error as Error).message };
+  }
+  if ('failure' in loaded) return { file, failure: loaded.failure };
+  if (loaded.file && !loaded.config) {
+    const failure = formatMessages(loaded.file).join('\n');
+    return { file, failure };
+  }
+  const book = await checkManuscript(file, loaded.config?.defaults);
+  return book ? { file, book } : { file };
+}
+
+/** `/fonts/x.ttf` from fonts/, `/x.css` from templates/; nothing outside them. */
+function assetFile(pathname: string): string | undefined {
+  const [root, relative] = pathname.startsWith('/fonts/')
+    ? [FONTS_DIR, pathname.slice('/fonts/'.length)]
+    : [TEMPLATES_DIR, pathname.slice(1)];
+  const resolved = path.resolve(root, relative);
+  return resolved.startsWith(root + path.sep) ? resolved : undefined;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
