@@ -5,7 +5,7 @@ import type { VFile } from 'vfile';
 import type { Book } from './book.ts';
 import { checkManuscript, EnvironmentError, readManuscript } from './manuscript.ts';
 import { launchBrowser } from './render/browser.ts';
-import { renderEpub } from './render/epub.ts';
+import { buildEpub } from './render/epub.ts';
 import { printPdf } from './render/pdf.ts';
 
 export const FORMATS = ['epub', 'pdf', 'handout'] as const;
@@ -47,10 +47,10 @@ export interface BuildOptions {
  * one browser serves every PDF; a manuscript with errors writes nothing.
  */
 export async function buildManuscripts(paths: readonly string[], options: BuildOptions): Promise<ManuscriptResult[]> {
-  const needsBrowser = options.formats.some((format) => format !== 'epub');
-  const browserStart = needsBrowser ? launchBrowser() : undefined;
+  // Every format needs the browser: the EPUB's cover and page-list come from it too.
+  const browserStart = launchBrowser();
   // Settle the launch even if checking fails first, so no rejection goes unhandled.
-  browserStart?.catch(() => undefined);
+  browserStart.catch(() => undefined);
   try {
     const checked = await Promise.all(
       paths.map(async (filePath) => {
@@ -67,7 +67,7 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
       })),
     );
   } finally {
-    await browserStart?.then((browser) => browser.close()).catch(() => undefined);
+    await browserStart.then((browser) => browser.close()).catch(() => undefined);
   }
 }
 
@@ -84,8 +84,8 @@ async function renderBook(book: Book, browser: Browser | undefined, options: Bui
 }
 
 async function renderFormat(book: Book, format: Format, browser: Browser | undefined): Promise<Uint8Array> {
-  if (format === 'epub') return renderEpub(book);
-  if (!browser) throw new Error('no browser for a PDF format');
+  if (!browser) throw new Error('no browser to render with');
+  if (format === 'epub') return buildEpub(browser, book);
   return printPdf(browser, book, format === 'pdf' ? 'book' : 'handout');
 }
 
