@@ -1,5 +1,6 @@
 import type { Element, Root } from 'hast';
 import { h } from 'hastscript';
+import { visit } from 'unist-util-visit';
 import { visitParents } from 'unist-util-visit-parents';
 
 /**
@@ -33,4 +34,46 @@ export function chapterSection(tree: Root, headingId: string | undefined, title:
   const label = headingId ? { ariaLabelledBy: headingId } : { ariaLabel: title };
   const section: Element = h('section', { 'epub:type': 'chapter', role: 'doc-chapter', ...label }, tree.children);
   return { type: 'root', children: [section] };
+}
+
+/**
+ * Points `#id` links at the file that holds the id. One manuscript becomes several chapter
+ * files, so a footnote reference in chapter 1 whose note is gathered at the end of the book
+ * must name the last chapter's file. Fragments are written as the id itself (EPUBCheck does
+ * not decode `%E0%A4…`; ids are decoded to match), and `aria-describedby`, which cannot cross files, is dropped there.
+ */
+export function linkAcrossDocuments(documents: readonly { filename: string; tree: Root }[]): void {
+  const fileOf = new Map<string, string>();
+  for (const { filename, tree } of documents) {
+    visit(tree, 'element', (node) => {
+      const id = node.properties['id'];
+      if (typeof id !== 'string') return;
+      // remark-rehype writes footnote ids percent-encoded (`fn-%E0%A4…`): keep them as text.
+      node.properties['id'] = decodeFragment(id);
+      fileOf.set(decodeFragment(id), filename);
+    });
+  }
+  for (const { filename, tree } of documents) {
+    visit(tree, 'element', (node) => {
+      const { properties } = node;
+      const href = properties['href'];
+      if (typeof href === 'string' && href.startsWith('#')) {
+        const id = decodeFragment(href.slice(1));
+        const target = fileOf.get(id);
+        if (target) properties['href'] = target === filename ? `#${id}` : `${target}#${id}`;
+      }
+      const describedBy = properties['ariaDescribedBy'];
+      if (Array.isArray(describedBy) && describedBy.some((id) => fileOf.get(String(id)) !== filename)) {
+        delete properties['ariaDescribedBy'];
+      }
+    });
+  }
+}
+
+function decodeFragment(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
 }

@@ -7,13 +7,13 @@ import type { Browser } from 'puppeteer';
 import { h } from 'hastscript';
 import { splitChapters, type Book } from '../book.ts';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
-import { toXhtmlString } from '../pipeline/index.ts';
+import { toXhtml } from './epub-xhtml.ts';
 import { renderCover, type CoverImage } from './cover.ts';
 import { FONTS_DIR, TEMPLATES_DIR, titleBlock } from './document.ts';
 import { buildNavigation, type NavDocument } from './epub-navigation.ts';
 import { paginateBook } from './epub-pagination.ts';
 import { packEpub } from './epub-package.ts';
-import { addEpubSemantics, chapterSection } from './epub-semantics.ts';
+import { addEpubSemantics, chapterSection, linkAcrossDocuments } from './epub-semantics.ts';
 
 const EPUB_FONTS = [
   'NotoSerifDevanagari-Regular.ttf',
@@ -87,6 +87,7 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
       tree: chapterSection(addEpubSemantics(chapter.tree), hasHeading ? chapter.id : undefined, chapter.title),
     };
   });
+  linkAcrossDocuments(chapterDocuments);
   const navigation = buildNavigation(chapterDocuments);
   const firstChapter = chapterDocuments[0]?.filename ?? 'title-page.xhtml';
 
@@ -98,7 +99,7 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
       bodyType: 'cover',
       beforeToc: true,
       excludeFromToc: true,
-      xhtml: toXhtmlString({
+      xhtml: toXhtml({
         type: 'root',
         children: [h('section.cover', [h('img', { src: coverHref, alt: coverAlt, role: 'doc-cover' })])],
       }),
@@ -110,7 +111,7 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
       bodyType: 'frontmatter',
       beforeToc: true,
       excludeFromToc: true,
-      xhtml: toXhtmlString({
+      xhtml: toXhtml({
         type: 'root',
         children: [h('section.title-block', { 'epub:type': 'titlepage' }, titleBlock(matter, 'epub').children)],
       }),
@@ -120,7 +121,7 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
       filename: document.filename,
       title: document.title,
       bodyType: 'bodymatter',
-      xhtml: toXhtmlString(document.tree),
+      xhtml: toXhtml(document.tree),
     })),
   ].map((document) => ({ ...document, content: '' }));
 
