@@ -74,7 +74,13 @@ export function buildNavigation(documents: readonly NavDocument[]): Navigation {
       });
       continue;
     }
-    const entry = { title: target.title, href: target.href, navId: '', playOrder: playOrder(target.href), children: [] };
+    const entry = {
+      title: target.title,
+      href: target.href,
+      navId: '',
+      playOrder: playOrder(target.href),
+      children: [],
+    };
     const parent = toc.at(-1);
     if (target.rank === 2 && parent) {
       entry.navId = `${parent.navId}-${parent.children.length + 1}`;

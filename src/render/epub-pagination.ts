@@ -1,4 +1,4 @@
-import type { Element, ElementContent, Root, RootContent, Text } from 'hast';
+import type { Element, Root, Text } from 'hast';
 import { h } from 'hastscript';
 import { headingRank } from 'hast-util-heading-rank';
 import type { Browser } from 'puppeteer';
@@ -44,7 +44,7 @@ export function addPageMarkers(tree: Root): Root {
     if (node.type === 'element' && headingRank(node) !== undefined) {
       // Inside a heading a page-break would become part of its accessible name: it goes before
       // the heading, or just after a chapter's `<h1>`, which must stay first in its chapter.
-      const index = parent.children.indexOf(node as RootContent & ElementContent);
+      const index = parent.children.indexOf(node);
       const at = parent.type === 'root' && headingRank(node) === 1 ? index + 1 : index;
       parent.children.splice(at, 0, marker());
       return [SKIP, index + 2];

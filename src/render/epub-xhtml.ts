@@ -8,5 +8,10 @@ import { toXml } from 'xast-util-to-xml';
  * raw UTF-8; only `&`, `<` and quotes in attributes become references.
  */
 export function toXhtml(tree: Root): string {
-  return toXml(toXast(tree), { closeEmptyElements: true });
+  const xast = toXast(tree);
+  // The fragment goes inside the template's <html>, which already declares the namespace.
+  if (xast.type === 'root') {
+    for (const node of xast.children) if (node.type === 'element') delete node.attributes['xmlns'];
+  }
+  return toXml(xast, { closeEmptyElements: true });
 }
