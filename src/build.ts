@@ -85,7 +85,7 @@ async function renderBook(book: Book, browser: Browser | undefined, options: Bui
 
 async function renderFormat(book: Book, format: Format, browser: Browser | undefined): Promise<Uint8Array> {
   if (!browser) throw new Error('no browser to render with');
-  if (format === 'epub') return buildEpub(browser, book);
+  if (format === 'epub') return buildEpub(browser, book, (marked) => printPdf(browser, marked, 'book'));
   return printPdf(browser, book, format === 'pdf' ? 'book' : 'handout');
 }
 

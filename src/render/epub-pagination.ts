@@ -1,17 +1,18 @@
 import type { Element, Root, Text } from 'hast';
 import { h } from 'hastscript';
 import { headingRank } from 'hast-util-heading-rank';
-import type { Browser } from 'puppeteer';
 import { SKIP, visitParents } from 'unist-util-visit-parents';
-import type { Book } from '../book.ts';
+import { splitChapters, type Book } from '../book.ts';
 import type { Pagination } from './epub.ts';
 import { readDestinationPages } from './pdf-destinations.ts';
-import { printPdf } from './pdf.ts';
 
 const MARKER_PREFIX = 'mudran-page-marker-';
 
 /** After the end of a sentence: a danda, double danda, or Latin sentence punctuation and space. */
 const SENTENCE_END = /[।॥?!.]\s+/gu;
+
+/** Prints a book as the A5 book PDF (its layout decides where pages break). */
+export type BookPrinter = (book: Book) => Promise<Uint8Array>;
 
 /**
  * Finds where each page of the A5 book begins in the text. The book is printed once more with
@@ -20,9 +21,9 @@ const SENTENCE_END = /[।॥?!.]\s+/gu;
  * every sentence; the first marker on each page becomes that page's page-break in the EPUB.
  * Pages that hold no text of the body (the title page, blank pages) have no entry.
  */
-export async function paginateBook(browser: Browser, book: Book): Promise<Pagination> {
+export async function paginateBook(book: Book, printBook: BookPrinter): Promise<Pagination> {
   const marked = addPageMarkers(book.tree);
-  const pdf = await printPdf(browser, { ...book, tree: marked }, 'book');
+  const pdf = await printBook({ ...book, tree: marked, chapters: splitChapters(marked, book.matter.title) });
   const pages = await readDestinationPages(pdf);
   return {
     tree: placePageBreaks(marked, pages),

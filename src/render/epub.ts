@@ -11,7 +11,7 @@ import { toXhtml } from './epub-xhtml.ts';
 import { renderCover, type CoverImage } from './cover.ts';
 import { FONTS_DIR, TEMPLATES_DIR, titleBlock } from './document.ts';
 import { buildNavigation, type NavDocument } from './epub-navigation.ts';
-import { paginateBook } from './epub-pagination.ts';
+import { paginateBook, type BookPrinter } from './epub-pagination.ts';
 import { packEpub } from './epub-package.ts';
 import { addEpubSemantics, chapterSection, linkAcrossDocuments } from './epub-semantics.ts';
 
@@ -58,8 +58,8 @@ export interface EpubInputs {
  * The EPUB of a book: its cover rendered, its pages matched to the A5 book's, dated from
  * SOURCE_DATE_EPOCH when set (reproducible builds) and from now otherwise.
  */
-export async function buildEpub(browser: Browser, book: Book): Promise<Uint8Array> {
-  const [cover, pagination] = await Promise.all([renderCover(browser, book.matter), paginateBook(browser, book)]);
+export async function buildEpub(browser: Browser, book: Book, printBook: BookPrinter): Promise<Uint8Array> {
+  const [cover, pagination] = await Promise.all([renderCover(browser, book.matter), paginateBook(book, printBook)]);
   const epoch = process.env['SOURCE_DATE_EPOCH'];
   const modified = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
   return renderEpub(book, { cover, pagination, modified });
