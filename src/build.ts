@@ -63,12 +63,18 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
     return await Promise.all(
       checked.map(async ({ file, book }) => ({
         file,
-        outputs: book ? await renderBook(book, browser, options) : [],
+        outputs: book ? await renderBook(withCoverPath(book, file), browser, options) : [],
       })),
     );
   } finally {
     await browserStart.then((browser) => browser.close()).catch(() => undefined);
   }
+}
+
+/** A cover image named in the front matter is found next to the manuscript. */
+function withCoverPath(book: Book, file: VFile): Book {
+  const { cover } = book.matter;
+  return cover ? { ...book, matter: { ...book.matter, cover: path.resolve(file.dirname ?? '.', cover) } } : book;
 }
 
 async function renderBook(book: Book, browser: Browser | undefined, options: BuildOptions): Promise<Output[]> {

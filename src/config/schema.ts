@@ -23,6 +23,10 @@ export const frontMatterSchema = z.object({
   keywords: z.array(nonEmpty).optional(),
   source: nonEmpty.optional(),
   rights: nonEmpty.optional(),
+  cover: z
+    .string()
+    .regex(/\.(png|jpe?g)$/i, 'a PNG or JPEG file such as cover.jpg')
+    .optional(),
 });
 
 export type FrontMatter = z.output<typeof frontMatterSchema>;

@@ -4,6 +4,7 @@ import type { Browser } from 'puppeteer';
 import type { Root } from 'hast';
 import { h } from 'hastscript';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
+import { EnvironmentError } from '../manuscript.ts';
 import { toHtmlString } from '../pipeline/index.ts';
 import { FONTS_DIR, TEMPLATES_DIR, fillTemplate } from './document.ts';
 
@@ -23,6 +24,19 @@ const COVER_FONTS = [
   ['Mudran Latin', 'normal', 'NotoSerif-Regular.ttf'],
   ['Mudran Latin', 'bold', 'NotoSerif-Bold.ttf'],
 ] as const;
+
+/** The manuscript's own cover image (front-matter `cover`, a PNG or JPEG file). */
+export async function readCover(file: string): Promise<CoverImage> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new EnvironmentError(`cannot read the cover image ${file}: ${(error as Error).message}`);
+  }
+  return /\.png$/i.test(file)
+    ? { bytes, mediaType: 'image/png', extension: 'png' }
+    : { bytes, mediaType: 'image/jpeg', extension: 'jpg' };
+}
 
 /**
  * Renders templates/cover.html with the book's title, subtitle, author and publisher and takes

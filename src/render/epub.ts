@@ -8,7 +8,7 @@ import { h } from 'hastscript';
 import { splitChapters, type Book } from '../book.ts';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
 import { toXhtml } from './epub-xhtml.ts';
-import { renderCover, type CoverImage } from './cover.ts';
+import { readCover, renderCover, type CoverImage } from './cover.ts';
 import { FONTS_DIR, TEMPLATES_DIR, titleBlock } from './document.ts';
 import { buildNavigation, type NavDocument } from './epub-navigation.ts';
 import { paginateBook, type BookPrinter } from './epub-pagination.ts';
@@ -55,11 +55,15 @@ export interface EpubInputs {
 }
 
 /**
- * The EPUB of a book: its cover rendered, its pages matched to the A5 book's, dated from
+ * The EPUB of a book: its cover read from the manuscript's `cover` image or rendered, its pages matched to the A5 book's, dated from
  * SOURCE_DATE_EPOCH when set (reproducible builds) and from now otherwise.
  */
 export async function buildEpub(browser: Browser, book: Book, printBook: BookPrinter): Promise<Uint8Array> {
-  const [cover, pagination] = await Promise.all([renderCover(browser, book.matter), paginateBook(book, printBook)]);
+  const { cover: coverFile } = book.matter;
+  const [cover, pagination] = await Promise.all([
+    coverFile ? readCover(coverFile) : renderCover(browser, book.matter),
+    paginateBook(book, printBook),
+  ]);
   const epoch = process.env['SOURCE_DATE_EPOCH'];
   const modified = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
   return renderEpub(book, { cover, pagination, modified });
