@@ -62,7 +62,7 @@ beforeAll(async () => {
   cdp = await page.createCDPSession();
   await cdp.send('DOM.enable');
   await cdp.send('CSS.enable');
-});
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
