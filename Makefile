@@ -12,7 +12,7 @@ NODE_DEPS := node_modules/.package-lock.json
 
 # command:package pairs of Debian tools.
 BUILD_TOOLS := chromium:chromium
-TEST_TOOLS := java:default-jre-headless epubcheck:epubcheck pdftotext:poppler-utils pdffonts:poppler-utils pdfinfo:poppler-utils
+TEST_TOOLS := java:default-jre-headless epubcheck:epubcheck pdftotext:poppler-utils pdffonts:poppler-utils pdfinfo:poppler-utils unzip:unzip pdftoppm:poppler-utils qpdf:qpdf
 
 # Installs each missing package (as root) or says how, then stops.
 define ensure_debian
@@ -30,7 +30,7 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: all deps test-deps test check lint typecheck format bench clean
+.PHONY: all deps test-deps test check lint typecheck format bench bench-check bench-text clean
 
 all: $(OUTPUTS)
 
@@ -54,8 +54,25 @@ test: test-deps
 	npx prettier --check .
 	npx vitest run
 
+# Word recall of the PDF text layer in poppler, MuPDF and pdf.js, on Debian's Hindi dictionary.
+HINDI_DICTIONARY := /usr/share/hunspell/hi_IN.dic
+bench-text: test-deps $(HINDI_DICTIONARY)
+	npx tsx bench/text-recall.ts --dictionary $(HINDI_DICTIONARY)
+
+$(HINDI_DICTIONARY):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Debian packages: hunspell-hi"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends hunspell-hi >/dev/null; \
+	else \
+	  echo "mudran's text bench needs Debian packages: hunspell-hi"; echo "run: sudo apt-get install hunspell-hi"; exit 2; \
+	fi
+
 check: $(NODE_DEPS)
 	bin/mudran check $(MANUSCRIPTS)
+
+# Times `check` on the article and on a 100,000-word manuscript (see bench/check-speed.ts).
+bench-check: $(NODE_DEPS)
+	npx tsx bench/check-speed.ts
 
 clean:
 	rm -rf dist/*.epub dist/*.pdf dist/*.tmp .cache

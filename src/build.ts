@@ -6,9 +6,9 @@ import type { Book } from './book.ts';
 import { checkManuscript, EnvironmentError, readManuscript } from './manuscript.ts';
 import { launchBrowser } from './render/browser.ts';
 import { buildEpub } from './render/epub.ts';
-import { printPdf } from './render/pdf.ts';
+import { pdfRenderer, type PdfRenderer } from './render/pdf.ts';
 
-export const FORMATS = ['epub', 'pdf', 'handout'] as const;
+export const FORMATS = ['epub', 'pdf', 'handout', 'booklet', 'press'] as const;
 export type Format = (typeof FORMATS)[number];
 export const DEFAULT_FORMATS: readonly Format[] = ['epub', 'pdf', 'handout'];
 
@@ -21,6 +21,10 @@ export function outputName(name: string, format: Format): string {
       return `${name}.pdf`;
     case 'handout':
       return `${name}-handout.pdf`;
+    case 'booklet':
+      return `${name}-booklet.pdf`;
+    case 'press':
+      return `${name}-press.pdf`;
   }
 }
 
@@ -78,9 +82,10 @@ function withCoverPath(book: Book, file: VFile): Book {
 }
 
 async function renderBook(book: Book, browser: Browser | undefined, options: BuildOptions): Promise<Output[]> {
+  const renderPdf = browser ? pdfRenderer(browser, book) : undefined;
   return Promise.all(
     options.formats.map(async (format) => {
-      const bytes = await renderFormat(book, format, browser);
+      const bytes = await renderFormat(book, format, browser, renderPdf);
       const output = { format, path: path.join(options.outDir, outputName(book.name, format)), bytes: bytes.length };
       await writeAtomically(output.path, bytes);
       options.onOutput?.(output);
@@ -89,10 +94,16 @@ async function renderBook(book: Book, browser: Browser | undefined, options: Bui
   );
 }
 
-async function renderFormat(book: Book, format: Format, browser: Browser | undefined): Promise<Uint8Array> {
-  if (!browser) throw new Error('no browser to render with');
-  if (format === 'epub') return buildEpub(browser, book, (marked) => printPdf(browser, marked, 'book'));
-  return printPdf(browser, book, format === 'pdf' ? 'book' : 'handout');
+async function renderFormat(
+  book: Book,
+  format: Format,
+  browser: Browser | undefined,
+  renderPdf: PdfRenderer | undefined,
+): Promise<Uint8Array> {
+  if (!browser || !renderPdf) throw new Error('no browser to render with');
+  // The EPUB's page-list comes from the book printed with page markers (see epub-pagination.ts).
+  if (format === 'epub') return buildEpub(browser, book, (marked) => pdfRenderer(browser, marked)('pdf'));
+  return renderPdf(format);
 }
 
 /** Writes next to the target and renames, so a failed build never leaves half a file. */

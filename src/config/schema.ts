@@ -23,6 +23,8 @@ export const frontMatterSchema = z.object({
   keywords: z.array(nonEmpty).optional(),
   source: nonEmpty.optional(),
   rights: nonEmpty.optional(),
+  trim: z.enum(['A5', 'A4', '6x9in', '5.5x8.5in'], 'one of A5, A4, 6x9in, 5.5x8.5in').default('A5'),
+  digits: z.enum(['international', 'devanagari'], 'international or devanagari').default('international'),
   cover: z
     .string()
     .regex(/\.(png|jpe?g)$/i, 'a PNG or JPEG file such as cover.jpg')
@@ -30,6 +32,9 @@ export const frontMatterSchema = z.object({
 });
 
 export type FrontMatter = z.output<typeof frontMatterSchema>;
+
+export type Trim = FrontMatter['trim'];
+export type Digits = FrontMatter['digits'];
 
 export const FIELD_NAMES: readonly string[] = Object.keys(frontMatterSchema.shape);
 

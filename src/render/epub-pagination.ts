@@ -27,7 +27,7 @@ export async function paginateBook(book: Book, printBook: BookPrinter): Promise<
   const pages = await readDestinationPages(pdf);
   return {
     tree: placePageBreaks(marked, pages),
-    source: `${book.matter.title}: A5 मुद्रित संस्करण (${book.name}.pdf)`,
+    source: `${book.matter.title}: ${book.matter.trim} मुद्रित संस्करण (${book.name}.pdf)`,
   };
 }
 

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Root } from 'hast';
 import type { Browser } from 'puppeteer';
 import { h } from 'hastscript';
 import { splitChapters, type Book } from '../book.ts';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
+import { subsetFontFiles } from '../fonts/subset.ts';
 import { toXhtml } from './epub-xhtml.ts';
 import { readCover, renderCover, type CoverImage } from './cover.ts';
-import { FONTS_DIR, TEMPLATES_DIR, titleBlock } from './document.ts';
+import { TEMPLATES_DIR, titleBlock } from './document.ts';
 import { buildNavigation, type NavDocument } from './epub-navigation.ts';
 import { paginateBook, type BookPrinter } from './epub-pagination.ts';
 import { packEpub } from './epub-package.ts';
@@ -69,7 +69,7 @@ export async function buildEpub(browser: Browser, book: Book, printBook: BookPri
   return renderEpub(book, { cover, pagination, modified });
 }
 
-/** Packs the book as EPUB 3 (with an NCX and guide for EPUB 2 readers), fonts embedded. */
+/** Packs the book as EPUB 3 (with an NCX and guide for EPUB 2 readers), fonts embedded as subsets. */
 export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8Array> {
   const { matter } = book;
   const templates = await Promise.all(
@@ -170,6 +170,9 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
     ],
   };
 
+  // Every string that reaches the EPUB decides which characters the embedded fonts keep.
+  const fonts = await subsetFontFiles(EPUB_FONTS, JSON.stringify({ documents, pkg }));
+
   return packEpub(
     {
       title: matter.title,
@@ -181,7 +184,7 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
       chapterXHTML,
       tocXHTML,
       tocNCX,
-      fonts: EPUB_FONTS.map((filename) => ({ filename, url: pathToFileURL(path.join(FONTS_DIR, filename)).href })),
+      fonts,
       version: 3,
       verbose: false,
       // The templates read everything else from here; the package passes options through.
