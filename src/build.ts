@@ -47,10 +47,10 @@ export interface BuildOptions {
  * writes nothing. Renderers are imported only when a format needs them.
  */
 export async function buildManuscripts(paths: readonly string[], options: BuildOptions): Promise<ManuscriptResult[]> {
-  const needsBrowser = options.formats.some((format) => format !== 'epub');
-  const browserStart = needsBrowser ? timed(options, { stage: 'browser' }, startBrowser) : undefined;
+  // Every format needs the browser: the EPUB's cover and page-list come from it too.
+  const browserStart = timed(options, { stage: 'browser' }, startBrowser);
   // Settle the launch even if checking fails first, so no rejection goes unhandled.
-  browserStart?.catch(() => undefined);
+  browserStart.catch(() => undefined);
   try {
     const checked = await Promise.all(
       paths.map(async (filePath) => {
@@ -66,11 +66,11 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
     return await Promise.all(
       checked.map(async ({ file, book }) => ({
         file,
-        outputs: book ? await renderBook(book, file.path, browser, options) : [],
+        outputs: book ? await renderBook(withCoverPath(book, file), file.path, browser, options) : [],
       })),
     );
   } finally {
-    await browserStart?.then((browser) => browser.close()).catch(() => undefined);
+    await browserStart.then((browser) => browser.close()).catch(() => undefined);
   }
 }
 
@@ -86,6 +86,12 @@ async function timed<T>(options: BuildOptions, timing: Omit<StageTiming, 'ms'>, 
   return result;
 }
 
+/** A cover image named in the front matter is found next to the manuscript. */
+function withCoverPath(book: Book, file: VFile): Book {
+  const { cover } = book.matter;
+  return cover ? { ...book, matter: { ...book.matter, cover: path.resolve(file.dirname ?? '.', cover) } } : book;
+}
+
 async function renderBook(
   book: Book,
   filePath: string,
@@ -93,11 +99,12 @@ async function renderBook(
   options: BuildOptions,
 ): Promise<Output[]> {
   // One renderer per book: the book is printed once however many PDF formats derive from it.
-  const renderPdf = browser ? (await import('./render/pdf.ts')).pdfRenderer(browser, book) : undefined;
+  const { pdfRenderer } = await import('./render/pdf.ts');
+  const renderPdf = browser ? pdfRenderer(browser, book) : undefined;
   return Promise.all(
     options.formats.map(async (format) => {
       const bytes = await timed(options, { stage: format, file: filePath }, () =>
-        renderFormat(book, format, renderPdf),
+        renderFormat(book, format, browser, renderPdf),
       );
       const output: Output = {
         format,
@@ -112,12 +119,18 @@ async function renderBook(
   );
 }
 
-async function renderFormat(book: Book, format: Format, renderPdf: PdfRenderer | undefined): Promise<Uint8Array> {
+async function renderFormat(
+  book: Book,
+  format: Format,
+  browser: Browser | undefined,
+  renderPdf: PdfRenderer | undefined,
+): Promise<Uint8Array> {
+  if (!browser || !renderPdf) throw new Error('no browser to render with');
   if (format === 'epub') {
-    const { renderEpub } = await import('./render/epub.ts');
-    return renderEpub(book);
+    const [{ buildEpub }, { pdfRenderer }] = await Promise.all([import('./render/epub.ts'), import('./render/pdf.ts')]);
+    // The EPUB's page-list comes from the book printed with page markers (see epub-pagination.ts).
+    return buildEpub(browser, book, (marked) => pdfRenderer(browser, marked)('pdf'));
   }
-  if (!renderPdf) throw new Error('no browser for a PDF format');
   return renderPdf(format);
 }
 

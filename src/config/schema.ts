@@ -25,6 +25,10 @@ export const frontMatterSchema = z.object({
   rights: nonEmpty.optional(),
   trim: z.enum(['A5', 'A4', '6x9in', '5.5x8.5in'], 'one of A5, A4, 6x9in, 5.5x8.5in').default('A5'),
   digits: z.enum(['international', 'devanagari'], 'international or devanagari').default('international'),
+  cover: z
+    .string()
+    .regex(/\.(png|jpe?g)$/i, 'a PNG or JPEG file such as cover.jpg')
+    .optional(),
 });
 
 export type FrontMatter = z.output<typeof frontMatterSchema>;

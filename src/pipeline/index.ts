@@ -56,17 +56,3 @@ export async function transformManuscript(file: VFile, defaults: FrontMatterDefa
 export function toHtmlString(tree: HastRoot): string {
   return unified().use(rehypeStringify).stringify(tree);
 }
-
-/** Well-formed XHTML for the EPUB: every element closed, every attribute quoted, UTF-8 text. */
-export function toXhtmlString(tree: HastRoot): string {
-  return unified()
-    .use(rehypeStringify, {
-      space: 'html',
-      closeSelfClosing: true,
-      closeEmptyElements: false,
-      tightSelfClosing: false,
-      allowDangerousCharacters: false,
-      characterReferences: { useNamedReferences: false, useShortestReferences: false },
-    })
-    .stringify(tree);
-}

@@ -1,14 +1,19 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import epubGenMemory from 'epub-gen-memory';
-import type { Book } from '../book.ts';
-import { authorsOf } from '../config/schema.ts';
+import type { Root } from 'hast';
+import type { Browser } from 'puppeteer';
+import { h } from 'hastscript';
+import { splitChapters, type Book } from '../book.ts';
+import { authorsOf, type FrontMatter } from '../config/schema.ts';
 import { subsetFontFiles } from '../fonts/subset.ts';
-import { toXhtmlString } from '../pipeline/index.ts';
+import { toXhtml } from './epub-xhtml.ts';
+import { readCover, renderCover, type CoverImage } from './cover.ts';
 import { TEMPLATES_DIR, titleBlock } from './document.ts';
-
-// epub-gen-memory is CommonJS: under Node's ESM loader its default export arrives as `.default`.
-const generateEpub = epubGenMemory.default;
+import { buildNavigation, type NavDocument } from './epub-navigation.ts';
+import { paginateBook, type BookPrinter } from './epub-pagination.ts';
+import { packEpub } from './epub-package.ts';
+import { addEpubSemantics, chapterSection, linkAcrossDocuments } from './epub-semantics.ts';
 
 const EPUB_FONTS = [
   'NotoSerifDevanagari-Regular.ttf',
@@ -18,40 +23,193 @@ const EPUB_FONTS = [
   'NotoSerif-Italic.ttf',
 ];
 
-/** Packs the book as EPUB 3 with the shipped fonts embedded, cut down to the book's characters. */
-export async function renderEpub(book: Book): Promise<Uint8Array> {
+/** Words the reader sees around the book's own text. */
+const LABELS = {
+  toc: 'विषय-सूची',
+  landmarks: 'मार्गदर्शिका',
+  pageList: 'पृष्ठ-सूची',
+  cover: 'आवरण',
+  titlePage: 'मुखपृष्ठ',
+  body: 'पाठ',
+  coverAlt: (title: string, authors: string) => `आवरण: ${title}${authors ? `, ${authors}` : ''}`,
+  accessibilitySummary:
+    'इस पुस्तक में अध्यायों और खंडों के शीर्षक, नेस्टेड विषय-सूची और सही पठन-क्रम है; आवरण चित्र का वैकल्पिक पाठ है। ' +
+    'पाठ का आकार और रूप पाठक बदल सकते हैं। ध्वनि, वीडियो या चमकती सामग्री नहीं है।',
+  pageListSummary: 'छपी पुस्तक के पृष्ठ-क्रमांक भी दिए गए हैं।',
+};
+
+/** Print pagination carried into the EPUB's page-list. */
+export interface Pagination {
+  /** The book's body with page-break spans where each printed page begins. */
+  tree: Root;
+  /** The print edition the page numbers come from (`dc:source`). */
+  source: string;
+}
+
+export interface EpubInputs {
+  cover: CoverImage;
+  /** Absent when the book was not paginated: the EPUB then has no page-list. */
+  pagination?: Pagination;
+  /** Publication time for `dcterms:modified` and every zip entry (SOURCE_DATE_EPOCH). */
+  modified: Date;
+}
+
+/**
+ * The EPUB of a book: its cover read from the manuscript's `cover` image or rendered, its pages matched to the A5 book's, dated from
+ * SOURCE_DATE_EPOCH when set (reproducible builds) and from now otherwise.
+ */
+export async function buildEpub(browser: Browser, book: Book, printBook: BookPrinter): Promise<Uint8Array> {
+  const { cover: coverFile } = book.matter;
+  const [cover, pagination] = await Promise.all([
+    coverFile ? readCover(coverFile) : renderCover(browser, book.matter),
+    paginateBook(book, printBook),
+  ]);
+  const epoch = process.env['SOURCE_DATE_EPOCH'];
+  const modified = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+  return renderEpub(book, { cover, pagination, modified });
+}
+
+/** Packs the book as EPUB 3 (with an NCX and guide for EPUB 2 readers), fonts embedded as subsets. */
+export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8Array> {
   const { matter } = book;
-  const css = await readFile(path.join(TEMPLATES_DIR, 'epub.css'), 'utf8');
-  const titlePage = {
+  const templates = await Promise.all(
+    ['epub.css', 'epub/content.opf.ejs', 'epub/chapter.xhtml.ejs', 'epub/toc.xhtml.ejs', 'epub/toc.ncx.ejs'].map(
+      (name) => readFile(path.join(TEMPLATES_DIR, name), 'utf8'),
+    ),
+  );
+  const [css, contentOPF, chapterXHTML, tocXHTML, tocNCX] = templates as [string, string, string, string, string];
+  const authors = authorsOf(matter);
+  const coverHref = `images/cover.${inputs.cover.extension}`;
+  const coverAlt = LABELS.coverAlt(matter.title, authors.join(', '));
+
+  const chapters = inputs.pagination ? splitChapters(inputs.pagination.tree, matter.title) : book.chapters;
+  const chapterDocuments: NavDocument[] = chapters.map((chapter, index) => {
+    const hasHeading = chapter.id !== 'text';
+    return {
+      filename: `chapter-${String(index + 1).padStart(2, '0')}.xhtml`,
+      title: chapter.title,
+      tree: chapterSection(addEpubSemantics(chapter.tree), hasHeading ? chapter.id : undefined, chapter.title),
+    };
+  });
+  linkAcrossDocuments(chapterDocuments);
+  const navigation = buildNavigation(chapterDocuments);
+  const firstChapter = chapterDocuments[0]?.filename ?? 'title-page.xhtml';
+
+  const documents = [
+    {
+      id: 'cover',
+      filename: 'cover.xhtml',
+      title: LABELS.cover,
+      bodyType: 'cover',
+      beforeToc: true,
+      excludeFromToc: true,
+      xhtml: toXhtml({
+        type: 'root',
+        children: [h('section.cover', [h('img', { src: coverHref, alt: coverAlt, role: 'doc-cover' })])],
+      }),
+    },
+    {
+      id: 'title-page',
+      filename: 'title-page.xhtml',
+      title: matter.title,
+      bodyType: 'frontmatter',
+      beforeToc: true,
+      excludeFromToc: true,
+      xhtml: toXhtml({
+        type: 'root',
+        children: [h('section.title-block', { 'epub:type': 'titlepage' }, titleBlock(matter, 'epub').children)],
+      }),
+    },
+    ...chapterDocuments.map((document) => ({
+      id: path.basename(document.filename, '.xhtml'),
+      filename: document.filename,
+      title: document.title,
+      bodyType: 'bodymatter',
+      xhtml: toXhtml(document.tree),
+    })),
+  ].map((document) => ({ ...document, content: '' }));
+
+  const pkg = {
+    identifier: bookIdentifier(matter),
+    lang: matter.lang,
     title: matter.title,
-    filename: 'title-page.xhtml',
-    beforeToc: true,
-    excludeFromToc: true,
-    content: `<div class="title-block">${toXhtmlString(titleBlock(matter, 'epub'))}</div>`,
+    subtitle: matter.subtitle,
+    authors,
+    publisher: matter.publisher,
+    date: matter.date,
+    description: matter.description ?? matter.subtitle ?? matter.title,
+    keywords: matter.keywords ?? [],
+    rights: matter.rights,
+    printSource: navigation.pages.length ? inputs.pagination?.source : undefined,
+    modified: inputs.modified.toISOString().replace(/\.\d+Z$/, 'Z'),
+    accessibilityFeatures: [
+      'structuralNavigation',
+      'tableOfContents',
+      'readingOrder',
+      'alternativeText',
+      'displayTransformability',
+      ...(navigation.pages.length ? ['pageBreakMarkers', 'pageNavigation'] : []),
+    ],
+    accessibilitySummary: navigation.pages.length
+      ? `${LABELS.accessibilitySummary} ${LABELS.pageListSummary}`
+      : LABELS.accessibilitySummary,
+    certifiedBy: matter.publisher ?? 'mudran',
+    cover: { href: coverHref, mediaType: inputs.cover.mediaType },
+    tocTitle: LABELS.toc,
+    landmarksTitle: LABELS.landmarks,
+    pageListTitle: LABELS.pageList,
+    toc: navigation.toc,
+    tocDepth: navigation.toc.some((entry) => entry.children.length) ? 2 : 1,
+    pages: navigation.pages,
+    maxPage: Math.max(0, ...navigation.pages.map((page) => Number(page.label))),
+    landmarks: [
+      { type: 'cover', guideType: 'cover', href: 'cover.xhtml', label: LABELS.cover },
+      { type: 'titlepage', guideType: 'title-page', href: 'title-page.xhtml', label: LABELS.titlePage },
+      { type: 'toc', guideType: 'toc', href: 'toc.xhtml#toc', label: LABELS.toc },
+      { type: 'bodymatter', guideType: 'text', href: firstChapter, label: LABELS.body },
+    ],
   };
-  const chapters = book.chapters.map((chapter, index) => ({
-    title: chapter.title,
-    filename: `chapter-${String(index + 1).padStart(2, '0')}.xhtml`,
-    content: toXhtmlString(chapter.tree),
-  }));
+
   // Every string that reaches the EPUB decides which characters the embedded fonts keep.
-  const fonts = await subsetFontFiles(EPUB_FONTS, JSON.stringify({ matter, titlePage, chapters }) + 'विषय-सूची');
-  const buffer = await generateEpub(
+  const fonts = await subsetFontFiles(EPUB_FONTS, JSON.stringify({ documents, pkg }));
+
+  return packEpub(
     {
       title: matter.title,
-      author: authorsOf(matter),
-      ...(matter.publisher ? { publisher: matter.publisher } : {}),
-      // An empty dc:description fails EPUBCheck (RSC-005).
-      description: matter.description ?? matter.subtitle ?? matter.title,
-      ...(matter.date ? { date: matter.date } : {}),
+      author: authors,
       lang: matter.lang,
-      tocTitle: 'विषय-सूची',
+      tocTitle: LABELS.toc,
       css,
+      contentOPF,
+      chapterXHTML,
+      tocXHTML,
+      tocNCX,
       fonts,
       version: 3,
       verbose: false,
+      // The templates read everything else from here; the package passes options through.
+      book: pkg,
     },
-    [titlePage, ...chapters],
+    documents,
+    [
+      { path: `OEBPS/${coverHref}`, data: inputs.cover.bytes },
+      {
+        // Apple Books uses embedded fonts only when told to.
+        path: 'META-INF/com.apple.ibooks.display-options.xml',
+        data: '<?xml version="1.0" encoding="UTF-8"?>\n<display_options><platform name="*"><option name="specified-fonts">true</option></platform></display_options>\n',
+      },
+    ],
+    inputs.modified,
   );
-  return new Uint8Array(buffer);
+}
+
+/**
+ * A name-based UUID from what identifies the book (title, authors, publisher, language), so every
+ * build of the same book carries the same identifier and reading systems keep their bookmarks.
+ */
+function bookIdentifier(matter: FrontMatter): string {
+  const name = JSON.stringify([matter.title, authorsOf(matter), matter.publisher ?? '', matter.lang]);
+  const hex = createHash('sha256').update(name).digest('hex');
+  const variant = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'puppeteer';
+import type { Root } from 'hast';
+import { h } from 'hastscript';
+import { authorsOf, type FrontMatter } from '../config/schema.ts';
+import { EnvironmentError } from '../manuscript.ts';
+import { toHtmlString } from '../pipeline/index.ts';
+import { FONTS_DIR, TEMPLATES_DIR, fillTemplate } from './document.ts';
+
+export interface CoverImage {
+  bytes: Uint8Array;
+  mediaType: 'image/png' | 'image/jpeg';
+  extension: 'png' | 'jpg';
+}
+
+/** The cover's size: 1600 × 2560 px, the 1 : 1.6 most e-book shops ask for. */
+const WIDTH = 1600;
+const HEIGHT = 2560;
+
+const COVER_FONTS = [
+  ['Mudran Devanagari', 'normal', 'NotoSerifDevanagari-Regular.ttf'],
+  ['Mudran Devanagari', 'bold', 'NotoSerifDevanagari-Bold.ttf'],
+  ['Mudran Latin', 'normal', 'NotoSerif-Regular.ttf'],
+  ['Mudran Latin', 'bold', 'NotoSerif-Bold.ttf'],
+] as const;
+
+/** The manuscript's own cover image (front-matter `cover`, a PNG or JPEG file). */
+export async function readCover(file: string): Promise<CoverImage> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new EnvironmentError(`cannot read the cover image ${file}: ${(error as Error).message}`);
+  }
+  return /\.png$/i.test(file)
+    ? { bytes, mediaType: 'image/png', extension: 'png' }
+    : { bytes, mediaType: 'image/jpeg', extension: 'jpg' };
+}
+
+/**
+ * Renders templates/cover.html with the book's title, subtitle, author and publisher and takes
+ * a PNG screenshot of it. The fonts arrive as data: URLs and the page runs no script and
+ * loads nothing from anywhere, so the same book gives the same image.
+ */
+export async function renderCover(browser: Browser, matter: FrontMatter): Promise<CoverImage> {
+  const template = await readFile(path.join(TEMPLATES_DIR, 'cover.html'), 'utf8');
+  const fontFaces = await Promise.all(
+    COVER_FONTS.map(async ([family, weight, file]) => {
+      const data = (await readFile(path.join(FONTS_DIR, file))).toString('base64');
+      return `@font-face { font-family: '${family}'; font-weight: ${weight}; src: url(data:font/ttf;base64,${data}); }`;
+    }),
+  );
+  const html = fillTemplate(template, {
+    lang: text(matter.lang),
+    title: text(matter.title),
+    subtitle: matter.subtitle ? html1(h('p.subtitle', matter.subtitle)) : '',
+    author: authorsOf(matter).length ? html1(h('p.author', authorsOf(matter).join(', '))) : '',
+    publisher: matter.publisher ? html1(h('p.publisher', matter.publisher)) : '',
+    fontFaces: fontFaces.join('\n'),
+  });
+
+  const page = await browser.newPage();
+  try {
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    page.on('request', (request) => {
+      void (request.url().startsWith('data:') ? request.continue() : request.abort('blockedbyclient'));
+    });
+    await page.setViewport({ width: WIDTH, height: HEIGHT, deviceScaleFactor: 1 });
+    await page.setContent(html, { waitUntil: 'load' });
+    await page.evaluate(() => document.fonts.ready);
+    const bytes = await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: WIDTH, height: HEIGHT } });
+    return { bytes, mediaType: 'image/png', extension: 'png' };
+  } finally {
+    await page.close();
+  }
+}
+
+function text(value: string): string {
+  return toHtmlString({ type: 'root', children: [{ type: 'text', value }] });
+}
+
+function html1(element: Root['children'][number]): string {
+  return toHtmlString({ type: 'root', children: [element] });
+}

@@ -1,0 +1,102 @@
+import type { Element, Root, Text } from 'hast';
+import { h } from 'hastscript';
+import { headingRank } from 'hast-util-heading-rank';
+import { SKIP, visitParents } from 'unist-util-visit-parents';
+import { splitChapters, type Book } from '../book.ts';
+import type { Pagination } from './epub.ts';
+import { readDestinationPages } from './pdf-destinations.ts';
+
+const MARKER_PREFIX = 'mudran-page-marker-';
+
+/** After the end of a sentence: a danda, double danda, or Latin sentence punctuation and space. */
+const SENTENCE_END = /[।॥?!.]\s+/gu;
+
+/** Prints a book as the A5 book PDF (its layout decides where pages break). */
+export type BookPrinter = (book: Book) => Promise<Uint8Array>;
+
+/**
+ * Finds where each page of the A5 book begins in the text. The book is printed once more with
+ * an empty self-link (`<a id="m" href="#m">`, which Chrome records as a named destination
+ * without changing the layout) before every heading, at the start of every text run and after
+ * every sentence; the first marker on each page becomes that page's page-break in the EPUB.
+ * Pages that hold no text of the body (the title page, blank pages) have no entry.
+ */
+export async function paginateBook(book: Book, printBook: BookPrinter): Promise<Pagination> {
+  const marked = addPageMarkers(book.tree);
+  const pdf = await printBook({ ...book, tree: marked, chapters: splitChapters(marked, book.matter.title) });
+  const pages = await readDestinationPages(pdf);
+  return {
+    tree: placePageBreaks(marked, pages),
+    source: `${book.matter.title}: ${book.matter.trim} मुद्रित संस्करण (${book.name}.pdf)`,
+  };
+}
+
+/** A copy of the tree with numbered, empty marker links in reading order. */
+export function addPageMarkers(tree: Root): Root {
+  const copy = structuredClone(tree);
+  let count = 0;
+  const marker = (): Element => {
+    const id = `${MARKER_PREFIX}${++count}`;
+    return h('a', { id, href: `#${id}` });
+  };
+  visitParents(copy, (node, ancestors) => {
+    const parent = ancestors.at(-1);
+    if (!parent || !('children' in parent)) return;
+    if (node.type === 'element' && headingRank(node) !== undefined) {
+      // Inside a heading a page-break would become part of its accessible name: it goes before
+      // the heading, or just after a chapter's `<h1>`, which must stay first in its chapter.
+      const index = parent.children.indexOf(node);
+      const at = parent.type === 'root' && headingRank(node) === 1 ? index + 1 : index;
+      parent.children.splice(at, 0, marker());
+      return [SKIP, index + 2];
+    }
+    if (node.type === 'element' && node.tagName === 'a') return SKIP;
+    if (node.type !== 'text' || node.value.trim() === '') return;
+    const pieces = splitAfterSentences(node).flatMap((piece) => [marker(), piece]);
+    const index = parent.children.indexOf(node);
+    parent.children.splice(index, 1, ...pieces);
+    return [SKIP, index + pieces.length];
+  });
+  return copy;
+}
+
+/** The first marker on each page becomes its page-break; every other marker goes. */
+export function placePageBreaks(marked: Root, pages: ReadonlyMap<string, number>): Root {
+  const copy = structuredClone(marked);
+  let lastPage = 0;
+  visitParents(copy, 'element', (node, ancestors) => {
+    const id = node.properties['id'];
+    if (typeof id !== 'string' || !id.startsWith(MARKER_PREFIX)) return;
+    const parent = ancestors.at(-1);
+    if (!parent) return;
+    const index = parent.children.indexOf(node);
+    const page = pages.get(id);
+    if (page !== undefined && page > lastPage) {
+      lastPage = page;
+      parent.children[index] = h('span', {
+        id: `page-${page}`,
+        'epub:type': 'pagebreak',
+        role: 'doc-pagebreak',
+        ariaLabel: String(page),
+      });
+      return [SKIP, index + 1];
+    }
+    parent.children.splice(index, 1);
+    return [SKIP, index];
+  });
+  return copy;
+}
+
+function splitAfterSentences(node: Text): Text[] {
+  const pieces: Text[] = [];
+  let start = 0;
+  for (const match of node.value.matchAll(SENTENCE_END)) {
+    const end = match.index + match[0].length;
+    if (end < node.value.length) {
+      pieces.push({ type: 'text', value: node.value.slice(start, end) });
+      start = end;
+    }
+  }
+  pieces.push({ type: 'text', value: node.value.slice(start) });
+  return pieces;
+}
