@@ -6,7 +6,10 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
+import rehypeRaw from 'rehype-raw';
 import rehypeHeadingIds from './rehype-heading-ids.ts';
+import rehypeImages from './rehype-images.ts';
+import rehypeSanitizeBook from './rehype-sanitize-book.ts';
 import remarkFrontMatter from './remark-front-matter.ts';
 
 /** The ordered Markdown → HTML-tree pipeline shared by every output. */
@@ -26,7 +29,14 @@ function createProcessor() {
         footnoteLabel: 'टिप्पणियाँ',
         footnoteBackLabel: 'पाठ पर लौटें',
         clobberPrefix: 'fn-',
+        allowDangerousHtml: true,
       })
+      // Raw HTML in the Markdown → real elements, each keeping its line.
+      .use(rehypeRaw)
+      // Keep only what a book needs; warn at every element or attribute removed.
+      .use(rehypeSanitizeBook)
+      // Images from the manuscript's folder only.
+      .use(rehypeImages)
       // Heading ids that keep Devanagari intact.
       .use(rehypeHeadingIds)
   );
