@@ -58,4 +58,4 @@ check: $(NODE_DEPS)
 	bin/mudran check $(MANUSCRIPTS)
 
 clean:
-	rm -rf dist/*.epub dist/*.pdf dist/*.tmp .cache
+	rm -rf dist/*.epub dist/*.pdf dist/*.tmp dist/.*.tmp .cache

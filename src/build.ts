@@ -1,10 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'puppeteer';
 import type { VFile } from 'vfile';
 import type { Book } from './book.ts';
 import { checkManuscript, EnvironmentError, readManuscript } from './manuscript.ts';
-import { launchBrowser } from './render/browser.ts';
+import { BrowserSession } from './render/browser.ts';
 import { renderEpub } from './render/epub.ts';
 import { printPdf } from './render/pdf.ts';
 
@@ -48,9 +48,8 @@ export interface BuildOptions {
  */
 export async function buildManuscripts(paths: readonly string[], options: BuildOptions): Promise<ManuscriptResult[]> {
   const needsBrowser = options.formats.some((format) => format !== 'epub');
-  const browserStart = needsBrowser ? launchBrowser() : undefined;
-  // Settle the launch even if checking fails first, so no rejection goes unhandled.
-  browserStart?.catch(() => undefined);
+  const browser = new BrowserSession();
+  if (needsBrowser) void browser.start();
   try {
     const checked = await Promise.all(
       paths.map(async (filePath) => {
@@ -58,8 +57,7 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
         return { file, book: await checkManuscript(file) };
       }),
     );
-    if (checked.some(({ book }) => book)) await mkdir(options.outDir, { recursive: true });
-    const browser = checked.some(({ book }) => book) ? await browserStart : undefined;
+    if (checked.some(({ book }) => book)) await makeOutputFolder(options.outDir);
     return await Promise.all(
       checked.map(async ({ file, book }) => ({
         file,
@@ -67,11 +65,11 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
       })),
     );
   } finally {
-    await browserStart?.then((browser) => browser.close()).catch(() => undefined);
+    await browser.close();
   }
 }
 
-async function renderBook(book: Book, browser: Browser | undefined, options: BuildOptions): Promise<Output[]> {
+async function renderBook(book: Book, browser: BrowserSession, options: BuildOptions): Promise<Output[]> {
   return Promise.all(
     options.formats.map(async (format) => {
       const bytes = await renderFormat(book, format, browser);
@@ -83,15 +81,29 @@ async function renderBook(book: Book, browser: Browser | undefined, options: Bui
   );
 }
 
-async function renderFormat(book: Book, format: Format, browser: Browser | undefined): Promise<Uint8Array> {
+async function renderFormat(book: Book, format: Format, browser: BrowserSession): Promise<Uint8Array> {
   if (format === 'epub') return renderEpub(book);
-  if (!browser) throw new Error('no browser for a PDF format');
-  return printPdf(browser, book, format === 'pdf' ? 'book' : 'handout');
+  return browser.run((chromium) => printPdf(chromium, book, format === 'pdf' ? 'book' : 'handout'));
 }
 
-/** Writes next to the target and renames, so a failed build never leaves half a file. */
+async function makeOutputFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw new EnvironmentError(`cannot create the output folder ${folder}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Writes next to the target and renames, so a failed or killed build never leaves half a
+ * file. The temporary name is unique, so builds running at once into one folder never
+ * write into each other's files; the last rename wins with a whole file.
+ */
 async function writeAtomically(target: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${target}.${process.pid}.tmp`;
+  const temporary = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+  );
   try {
     await writeFile(temporary, bytes);
     await rename(temporary, target);

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import epubGenMemory from 'epub-gen-memory';
+import type { Root } from 'hast';
+import { visit } from 'unist-util-visit';
 import type { Book } from '../book.ts';
 import { authorsOf } from '../config/schema.ts';
 import { toXhtmlString } from '../pipeline/index.ts';
@@ -32,7 +34,7 @@ export async function renderEpub(book: Book): Promise<Uint8Array> {
   const chapters = book.chapters.map((chapter, index) => ({
     title: chapter.title,
     filename: `chapter-${String(index + 1).padStart(2, '0')}.xhtml`,
-    content: toXhtmlString(chapter.tree),
+    content: toXhtmlString(withImageFiles(chapter.tree, book.images)),
   }));
   const buffer = await generateEpub(
     {
@@ -52,4 +54,19 @@ export async function renderEpub(book: Book): Promise<Uint8Array> {
     [titlePage, ...chapters],
   );
   return new Uint8Array(buffer);
+}
+
+/**
+ * A copy of the tree whose images point at their checked files, the only ones
+ * epub-gen-memory may read and pack (it would download any URL it is given).
+ */
+function withImageFiles(tree: Root, images: ReadonlyMap<string, string>): Root {
+  const copy = structuredClone(tree);
+  visit(copy, 'element', (node) => {
+    if (node.tagName !== 'img') return;
+    const file = images.get(decodeURIComponent(String(node.properties['src'])));
+    if (!file) throw new Error(`image ${String(node.properties['src'])} was not checked`);
+    node.properties['src'] = pathToFileURL(file).href;
+  });
+  return copy;
 }
