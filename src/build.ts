@@ -47,6 +47,7 @@ export interface BuildOptions {
  * one browser serves every PDF; a manuscript with errors writes nothing.
  */
 export async function buildManuscripts(paths: readonly string[], options: BuildOptions): Promise<ManuscriptResult[]> {
+  refuseSharedNames(paths);
   const needsBrowser = options.formats.some((format) => format !== 'epub');
   const browser = new BrowserSession();
   if (needsBrowser) void browser.start();
@@ -84,6 +85,19 @@ async function renderBook(book: Book, browser: BrowserSession, options: BuildOpt
 async function renderFormat(book: Book, format: Format, browser: BrowserSession): Promise<Uint8Array> {
   if (format === 'epub') return renderEpub(book);
   return browser.run((chromium) => printPdf(chromium, book, format === 'pdf' ? 'book' : 'handout'));
+}
+
+/** Two manuscripts named alike (`a/book.md`, `b/book.md`) would overwrite each other's outputs. */
+function refuseSharedNames(paths: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const filePath of paths) {
+    const name = path.basename(filePath, path.extname(filePath));
+    const other = seen.get(name);
+    if (other !== undefined) {
+      throw new EnvironmentError(`${other} and ${filePath} would both write ${name}.*: build them into different folders`);
+    }
+    seen.set(name, filePath);
+  }
 }
 
 async function makeOutputFolder(folder: string): Promise<void> {

@@ -26,6 +26,7 @@ Options:
   -o, --out DIR        output folder (default: dist)
   -f, --format LIST    comma-separated outputs among ${FORMATS.join(', ')}
                        (default: ${DEFAULT_FORMATS.join(',')})
+  --debug              show the stack trace of an unexpected failure
   -h, --help           show this help
   -v, --version        show the version
 
@@ -51,7 +52,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`mudran: ${error.message}\n`);
       return 2;
     }
-    throw error;
+    // Not the manuscript's fault and not foreseen: one line, the stack only on request.
+    const debug = argv.includes('--debug');
+    process.stderr.write(
+      debug ? `${(error as Error).stack ?? String(error)}\n` : `mudran: ${(error as Error).message.split('\n')[0]} (--debug shows where)\n`,
+    );
+    return 2;
   }
 }
 
@@ -66,6 +72,7 @@ async function run(argv: readonly string[]): Promise<number> {
         format: { type: 'string', short: 'f' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        debug: { type: 'boolean' },
       },
     });
   } catch (error) {

@@ -134,5 +134,5 @@ function describe(property: string, value: Properties[string]): string {
   const attribute = find(html, property).attribute;
   const text = Array.isArray(value) ? value.join(' ') : String(value);
   if (value === true || text === '') return attribute;
-  return `${attribute}="${text.length > 40 ? `${text.slice(0, 39)}…` : text}"`;
+  return `${attribute}="${text.length > 60 ? `${text.slice(0, 59)}…` : text}"`;
 }
