@@ -94,7 +94,9 @@ function refuseSharedNames(paths: readonly string[]): void {
     const name = path.basename(filePath, path.extname(filePath));
     const other = seen.get(name);
     if (other !== undefined) {
-      throw new EnvironmentError(`${other} and ${filePath} would both write ${name}.*: build them into different folders`);
+      throw new EnvironmentError(
+        `${other} and ${filePath} would both write ${name}.*: build them into different folders`,
+      );
     }
     seen.set(name, filePath);
   }

@@ -55,7 +55,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Not the manuscript's fault and not foreseen: one line, the stack only on request.
     const debug = argv.includes('--debug');
     process.stderr.write(
-      debug ? `${(error as Error).stack ?? String(error)}\n` : `mudran: ${(error as Error).message.split('\n')[0]} (--debug shows where)\n`,
+      debug
+        ? `${(error as Error).stack ?? String(error)}\n`
+        : `mudran: ${(error as Error).message.split('\n')[0]} (--debug shows where)\n`,
     );
     return 2;
   }

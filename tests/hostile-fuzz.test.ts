@@ -67,7 +67,9 @@ const syntax = fc.constantFrom(
   '"',
   "'",
 );
-const body = fc.array(fc.oneof(devanagari, syntax, fc.string({ maxLength: 3 })), { maxLength: 200 }).map((parts) => parts.join(''));
+const body = fc
+  .array(fc.oneof(devanagari, syntax, fc.string({ maxLength: 3 })), { maxLength: 200 })
+  .map((parts) => parts.join(''));
 
 describe('random manuscripts', () => {
   it('never crash the pipeline, and every chapter is well-formed XHTML without script', async () => {

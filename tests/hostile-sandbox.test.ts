@@ -39,7 +39,14 @@ describe('the print page sandbox', () => {
       ],
     };
     const file = new VFile({ path: path.join(ROOT, 'book.md'), value: '' });
-    const book: Book = { name: 'book', file, matter: { title: 't', lang: 'hi' }, tree, chapters: [], images: new Map() };
+    const book: Book = {
+      name: 'book',
+      file,
+      matter: { title: 't', lang: 'hi' },
+      tree,
+      chapters: [],
+      images: new Map(),
+    };
     const html = `<!doctype html><html><head><link rel="stylesheet" href="fonts.css">
       <link rel="stylesheet" href="${server.url}/style.css"><style>@import url(${server.url}/import.css);</style></head>
       <body><p>पाठ <script>document.write('PWNED')</script></p><img src="${remote}">
@@ -51,7 +58,7 @@ describe('the print page sandbox', () => {
       await page.goto(sandbox.url, { waitUntil: 'load' });
       const out = path.join(await tempDir(), 'page.pdf');
       await page.pdf({ path: out });
-      sandbox.assertComplete();
+      await sandbox.assertComplete();
       expect(await pdfText(out)).not.toContain('PWNED');
     } finally {
       await page.close();
@@ -61,8 +68,16 @@ describe('the print page sandbox', () => {
     expect(lines).toContain(
       `3:1: warning: Unexpected request for \`${remote}\` from the page, expected only the book’s own files; refused [request-refused]`,
     );
-    for (const url of [`${server.url}/style.css`, `${server.url}/import.css`, `${server.url}/frame`, `${server.url}/bg.png`]) {
-      expect(lines.some((line) => line.includes(`\`${url}\``)), url).toBe(true);
+    for (const url of [
+      `${server.url}/style.css`,
+      `${server.url}/import.css`,
+      `${server.url}/frame`,
+      `${server.url}/bg.png`,
+    ]) {
+      expect(
+        lines.some((line) => line.includes(`\`${url}\``)),
+        url,
+      ).toBe(true);
     }
     expect(lines.some((line) => line.includes('mudran.invalid/etc/passwd.png'))).toBe(true);
     // Reported once, although two elements asked for it.

@@ -52,7 +52,10 @@ describe('the hostile corpus', () => {
       const messages = messagesFor(check, entry.input);
       expect(messages, entry.name).toEqual(entry.messages);
       // Exit 1 exactly when the case has an error.
-      expect(messages.some((line) => /: error: /.test(line)), entry.name).toBe(entry.exit === 1);
+      expect(
+        messages.some((line) => /: error: /.test(line)),
+        entry.name,
+      ).toBe(entry.exit === 1);
     }
   });
 
@@ -100,13 +103,21 @@ describe('the hostile corpus', () => {
   it('keeps what books need: figures, captions, lang, dir, ids, classes, tables, local images', async () => {
     const kept = await JSZip.loadAsync(await readFile(path.join(out, 'book-html-kept.epub')));
     const chapter = (await kept.file('OEBPS/chapter-01.xhtml')?.async('string')) ?? '';
-    for (const markup of ['<figure id="f1" class="wide" lang="en" dir="ltr">', '<figcaption>', '<caption>', '<abbr title="one">', '<mark>']) {
+    for (const markup of [
+      '<figure id="f1" class="wide" lang="en" dir="ltr">',
+      '<figcaption>',
+      '<caption>',
+      '<abbr title="one">',
+      '<mark>',
+    ]) {
       expect(chapter).toContain(markup);
     }
     const local = await JSZip.loadAsync(await readFile(path.join(out, 'image-local.epub')));
     const images = Object.keys(local.files).filter((name) => name.startsWith('OEBPS/images/') && !name.endsWith('/'));
     expect(images).toHaveLength(1);
-    const expected = await readFile(path.join(path.dirname(passing.find((entry) => entry.name === 'image-local')?.input ?? ''), 'चित्र/pic.png'));
+    const expected = await readFile(
+      path.join(path.dirname(passing.find((entry) => entry.name === 'image-local')?.input ?? ''), 'चित्र/pic.png'),
+    );
     expect(await local.file(images[0] ?? '')?.async('nodebuffer')).toEqual(expected);
   });
 });

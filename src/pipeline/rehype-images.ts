@@ -53,10 +53,14 @@ export default function rehypeImages() {
         return [SKIP, index];
       }
       if (local.startsWith('../') || local === '..' || path.isAbsolute(local)) {
-        reportError(file, `Unexpected image path \`${shorten(src)}\` outside the manuscript’s folder, expected a file inside it`, {
-          place: node.position,
-          ruleId: 'image-outside-folder',
-        });
+        reportError(
+          file,
+          `Unexpected image path \`${shorten(src)}\` outside the manuscript’s folder, expected a file inside it`,
+          {
+            place: node.position,
+            ruleId: 'image-outside-folder',
+          },
+        );
         return;
       }
       if (!(path.extname(local).toLowerCase() in IMAGE_TYPES)) {

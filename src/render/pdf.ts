@@ -22,7 +22,7 @@ export async function printPdf(browser: Browser, book: Book, layout: PrintLayout
       outline: true,
       timeout: BROWSER_TIMEOUT_MS,
     });
-    sandbox.assertComplete();
+    await sandbox.assertComplete();
     return pdf;
   } finally {
     await page.close().catch(() => undefined);

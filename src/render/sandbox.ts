@@ -26,8 +26,8 @@ const URL_PROPERTIES = ['src', 'href'];
 export interface Sandbox {
   /** Where to point the page. */
   url: string;
-  /** Throws when one of mudran's own files (a template, a font) could not be served. */
-  assertComplete(): void;
+  /** Waits for every answer, then throws when one of mudran's own files (a template, a font) was missing. */
+  assertComplete(): Promise<void>;
 }
 
 /**
@@ -40,14 +40,18 @@ export async function sandboxPage(page: Page, book: Book, html: string, name: st
   const url = `${ORIGIN}/${name}.html`;
   const askedBy = requestSources(book.tree, url);
   const missing: string[] = [];
+  const answering = new Set<Promise<void>>();
   await page.setJavaScriptEnabled(false);
   await page.setRequestInterception(true);
   page.on('request', (request) => {
-    void answer(request).catch(() => undefined);
+    const answered = answer(request).catch(() => undefined);
+    answering.add(answered);
+    void answered.finally(() => answering.delete(answered));
   });
   return {
     url,
-    assertComplete() {
+    async assertComplete() {
+      await Promise.all(answering);
       if (missing.length > 0) {
         throw new EnvironmentError(`mudran's own file is missing: ${missing.join(', ')} (reinstall mudran)`);
       }
@@ -91,7 +95,10 @@ export async function sandboxPage(page: Page, book: Book, html: string, name: st
 }
 
 /** The file behind a URL: a checked image, a font from fonts/, or a file from templates/. */
-function servedFile(requested: string, images: ReadonlyMap<string, string>): { file: string; image: boolean } | undefined {
+function servedFile(
+  requested: string,
+  images: ReadonlyMap<string, string>,
+): { file: string; image: boolean } | undefined {
   let url: URL;
   let pathname: string;
   try {
