@@ -1,4 +1,5 @@
 import { access, constants } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import puppeteer, { ProtocolError, TimeoutError, type Browser } from 'puppeteer';
 import { EnvironmentError } from '../manuscript.ts';
 
@@ -64,6 +65,9 @@ export async function launchBrowser(): Promise<Browser> {
  */
 export class BrowserSession {
   #current: Promise<Browser> | undefined;
+  // Dozens of pages printing at once only starve each other into time-outs.
+  #free = Math.max(2, availableParallelism());
+  #waiting: (() => void)[] = [];
 
   /** Starts Chromium now, so it is ready when the first PDF needs it. */
   start(): Promise<Browser> {
@@ -76,6 +80,18 @@ export class BrowserSession {
   }
 
   async run<T>(job: (browser: Browser) => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free -= 1;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await this.#runOnce(job);
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free += 1;
+    }
+  }
+
+  async #runOnce<T>(job: (browser: Browser) => Promise<T>): Promise<T> {
     const first = this.start();
     const browser = await first;
     try {
