@@ -12,7 +12,7 @@ NODE_DEPS := node_modules/.package-lock.json
 
 # command:package pairs of Debian tools.
 BUILD_TOOLS := chromium:chromium
-TEST_TOOLS := java:default-jre-headless epubcheck:epubcheck pdftotext:poppler-utils pdffonts:poppler-utils pdfinfo:poppler-utils
+TEST_TOOLS := java:default-jre-headless epubcheck:epubcheck pdftotext:poppler-utils pdffonts:poppler-utils pdfinfo:poppler-utils unzip:unzip
 
 # Installs each missing package (as root) or says how, then stops.
 define ensure_debian
@@ -30,7 +30,7 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: all deps test-deps test check lint typecheck format bench clean
+.PHONY: all deps test-deps test check lint typecheck format bench bench-check clean
 
 all: $(OUTPUTS)
 
@@ -56,6 +56,10 @@ test: test-deps
 
 check: $(NODE_DEPS)
 	bin/mudran check $(MANUSCRIPTS)
+
+# Times `check` on the article and on a 100,000-word manuscript (see bench/check-speed.ts).
+bench-check: $(NODE_DEPS)
+	npx tsx bench/check-speed.ts
 
 clean:
 	rm -rf dist/*.epub dist/*.pdf dist/*.tmp dist/.*.tmp .cache

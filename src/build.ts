@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Browser } from 'puppeteer';
 import type { VFile } from 'vfile';
 import type { Book } from './book.ts';
 import { checkManuscript, EnvironmentError, readManuscript } from './manuscript.ts';
 import { BrowserSession } from './render/browser.ts';
 import { renderEpub } from './render/epub.ts';
-import { printPdf } from './render/pdf.ts';
+import { pdfRenderer, type PdfRenderer } from './render/pdf.ts';
 
-export const FORMATS = ['epub', 'pdf', 'handout'] as const;
+export const FORMATS = ['epub', 'pdf', 'handout', 'booklet', 'press'] as const;
 export type Format = (typeof FORMATS)[number];
 export const DEFAULT_FORMATS: readonly Format[] = ['epub', 'pdf', 'handout'];
 
@@ -21,6 +22,10 @@ export function outputName(name: string, format: Format): string {
       return `${name}.pdf`;
     case 'handout':
       return `${name}-handout.pdf`;
+    case 'booklet':
+      return `${name}-booklet.pdf`;
+    case 'press':
+      return `${name}-press.pdf`;
   }
 }
 
@@ -71,9 +76,10 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
 }
 
 async function renderBook(book: Book, browser: BrowserSession, options: BuildOptions): Promise<Output[]> {
+  const renderPdf = sessionRenderer(browser, book);
   return Promise.all(
     options.formats.map(async (format) => {
-      const bytes = await renderFormat(book, format, browser);
+      const bytes = await renderFormat(book, format, renderPdf);
       const output = { format, path: path.join(options.outDir, outputName(book.name, format)), bytes: bytes.length };
       await writeAtomically(output.path, bytes);
       options.onOutput?.(output);
@@ -82,9 +88,23 @@ async function renderBook(book: Book, browser: BrowserSession, options: BuildOpt
   );
 }
 
-async function renderFormat(book: Book, format: Format, browser: BrowserSession): Promise<Uint8Array> {
+async function renderFormat(book: Book, format: Format, renderPdf: PdfRenderer): Promise<Uint8Array> {
   if (format === 'epub') return renderEpub(book);
-  return browser.run((chromium) => printPdf(chromium, book, format === 'pdf' ? 'book' : 'handout'));
+  return renderPdf(format);
+}
+
+/**
+ * The book's PDF renderer on the session's browser. One renderer per browser, so the formats
+ * share one print of the book; a browser that replaced a broken one gets its own.
+ */
+function sessionRenderer(browser: BrowserSession, book: Book): PdfRenderer {
+  const renderers = new Map<Browser, PdfRenderer>();
+  return (format) =>
+    browser.run((chromium) => {
+      const renderer = renderers.get(chromium) ?? pdfRenderer(chromium, book);
+      renderers.set(chromium, renderer);
+      return renderer(format);
+    });
 }
 
 /** Two manuscripts named alike (`a/book.md`, `b/book.md`) would overwrite each other's outputs. */

@@ -42,7 +42,7 @@ describe('the print page sandbox', () => {
     const book: Book = {
       name: 'book',
       file,
-      matter: { title: 't', lang: 'hi' },
+      matter: { title: 't', lang: 'hi', trim: 'A5', digits: 'international' },
       tree,
       chapters: [],
       images: new Map(),

@@ -82,3 +82,26 @@ export async function epubcheck(file: string): Promise<EpubCheckReport> {
   await exec('java', ['-jar', '/usr/bin/epubcheck', file, '--json', report]).catch(() => undefined);
   return JSON.parse(await readFile(report, 'utf8')) as EpubCheckReport;
 }
+
+/** The text of one page, or of a rectangle of it (in points from the top left). */
+export async function pdfPageText(
+  file: string,
+  page: number,
+  crop?: { x: number; y: number; width: number; height: number },
+): Promise<string> {
+  const area = crop
+    ? ['-x', String(Math.round(crop.x)), '-y', String(Math.round(crop.y)), '-W', String(Math.round(crop.width))]
+    : [];
+  const height = crop ? ['-H', String(Math.round(crop.height))] : [];
+  return tool('pdftotext', ['-enc', 'UTF-8', '-f', String(page), '-l', String(page), ...area, ...height, file, '-']);
+}
+
+/** `pdfinfo -box` of the first page: each box as [x0, y0, x1, y1]. */
+export async function pdfBoxes(file: string): Promise<Record<string, number[]>> {
+  const boxes: Record<string, number[]> = {};
+  for (const line of (await tool('pdfinfo', ['-box', '-f', '1', '-l', '1', file])).split('\n')) {
+    const match = /^Page\s+1\s+(\w+Box):\s+(.*)$/.exec(line);
+    if (match?.[1] && match[2]) boxes[match[1]] = match[2].trim().split(/\s+/).map(Number);
+  }
+  return boxes;
+}

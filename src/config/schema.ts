@@ -23,9 +23,14 @@ export const frontMatterSchema = z.object({
   keywords: z.array(nonEmpty).optional(),
   source: nonEmpty.optional(),
   rights: nonEmpty.optional(),
+  trim: z.enum(['A5', 'A4', '6x9in', '5.5x8.5in'], 'one of A5, A4, 6x9in, 5.5x8.5in').default('A5'),
+  digits: z.enum(['international', 'devanagari'], 'international or devanagari').default('international'),
 });
 
 export type FrontMatter = z.output<typeof frontMatterSchema>;
+
+export type Trim = FrontMatter['trim'];
+export type Digits = FrontMatter['digits'];
 
 export const FIELD_NAMES: readonly string[] = Object.keys(frontMatterSchema.shape);
 

@@ -7,13 +7,18 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
 import rehypeRaw from 'rehype-raw';
+import { loadFontStacks, type FontStacks } from '../fonts/stack.ts';
 import rehypeHeadingIds from './rehype-heading-ids.ts';
 import rehypeImages from './rehype-images.ts';
+import rehypeLangRuns from './rehype-lang-runs.ts';
 import rehypeSanitizeBook from './rehype-sanitize-book.ts';
+import rehypeShapingCheck from './rehype-shaping-check.ts';
+import rehypeTypography from './rehype-typography.ts';
 import remarkFrontMatter from './remark-front-matter.ts';
+import remarkNormalize from './remark-normalize.ts';
 
 /** The ordered Markdown → HTML-tree pipeline shared by every output. */
-function createProcessor() {
+function createProcessor(fonts: FontStacks) {
   return (
     unified()
       // Markdown → mdast, every node keeping its line and column.
@@ -24,6 +29,8 @@ function createProcessor() {
       .use(remarkFrontMatter)
       // Tables, footnotes, strikethrough, autolinks.
       .use(remarkGfm)
+      // Every text in NFC; a warning when nukta letters are typed both ways.
+      .use(remarkNormalize)
       // mdast → hast; footnotes get Hindi labels.
       .use(remarkRehype, {
         footnoteLabel: 'टिप्पणियाँ',
@@ -37,6 +44,12 @@ function createProcessor() {
       .use(rehypeSanitizeBook)
       // Images from the manuscript's folder only.
       .use(rehypeImages)
+      // Every word shaped against the faces that print it, while the text still matches the file.
+      .use(rehypeShapingCheck, { fonts })
+      // Curly quotes, dashes, ॥, no-break space before a danda.
+      .use(rehypeTypography)
+      // Latin runs become <span lang="en">.
+      .use(rehypeLangRuns)
       // Heading ids that keep Devanagari intact.
       .use(rehypeHeadingIds)
   );
@@ -44,7 +57,7 @@ function createProcessor() {
 
 /** Runs the pipeline on a manuscript; messages land on the file. */
 export async function transformManuscript(file: VFile): Promise<HastRoot> {
-  const processor = createProcessor();
+  const processor = createProcessor(await loadFontStacks());
   return processor.run(processor.parse(file), file);
 }
 

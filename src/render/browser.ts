@@ -6,10 +6,12 @@ import { EnvironmentError } from '../manuscript.ts';
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 /**
- * How long Chromium may take to start, to load a page or to print it before it counts as
- * hung. MUDRAN_BROWSER_TIMEOUT_MS overrides it (the tests use a short one).
+ * How long loading or printing one page may take (a long book prints for minutes) before the
+ * browser counts as hung; starting it gets at most a minute. MUDRAN_BROWSER_TIMEOUT_MS
+ * overrides both (the tests use a short one).
  */
-export const BROWSER_TIMEOUT_MS = Number(process.env['MUDRAN_BROWSER_TIMEOUT_MS']) || 120_000;
+export const BROWSER_TIMEOUT_MS = Number(process.env['MUDRAN_BROWSER_TIMEOUT_MS']) || 300_000;
+const LAUNCH_TIMEOUT_MS = Math.min(BROWSER_TIMEOUT_MS, 60_000);
 
 /** Debian's Chromium, or the browser named by PUPPETEER_EXECUTABLE_PATH. */
 export async function findChromium(): Promise<string> {
@@ -38,7 +40,7 @@ export async function launchBrowser(): Promise<Browser> {
       return await puppeteer.launch({
         executablePath,
         headless: true,
-        timeout: BROWSER_TIMEOUT_MS,
+        timeout: LAUNCH_TIMEOUT_MS,
         args: [
           // Root (CI, containers) cannot use Chromium's sandbox; pages run no script anyway.
           ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),

@@ -5,6 +5,7 @@ import { h } from 'hastscript';
 import type { Book } from '../book.ts';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
 import { toHtmlString } from '../pipeline/index.ts';
+import { bookBody, bookPageStyle, cssString, type BookPlan } from './book-layout.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
@@ -32,18 +33,34 @@ export function titleBlock(matter: FrontMatter, layout: PrintLayout | 'epub'): R
   return { type: 'root', children: children.filter((node) => node !== undefined) };
 }
 
-/** The whole HTML page Chrome prints for one layout. */
-export async function printDocument(book: Book, layout: PrintLayout): Promise<string> {
-  const template = await readFile(path.join(TEMPLATES_DIR, `${layout}.html`), 'utf8');
+/** The book's HTML page for one print of it (see BookPlan). */
+export async function bookDocument(book: Book, plan: BookPlan): Promise<string> {
   const { matter } = book;
-  return fillTemplate(template, {
+  return fillTemplate(await readTemplate('book'), {
     lang: escapeHtml(matter.lang),
     title: escapeHtml(matter.title),
-    titleBlock: toHtmlString(titleBlock(matter, layout)),
+    pageStyle: bookPageStyle(book, plan),
+    titleBlock: toHtmlString(titleBlock(matter, 'book')),
+    body: toHtmlString(bookBody(book, plan)),
+  });
+}
+
+/** The handout's HTML page. */
+export async function handoutDocument(book: Book): Promise<string> {
+  const { matter } = book;
+  return fillTemplate(await readTemplate('handout'), {
+    lang: escapeHtml(matter.lang),
+    title: escapeHtml(matter.title),
+    titleBlock: toHtmlString(titleBlock(matter, 'handout')),
     body: toHtmlString(book.tree),
     headerLeft: cssString(matter.title),
     headerRight: cssString(matter.source ?? matter.publisher ?? ''),
+    digits: matter.digits === 'devanagari' ? 'devanagari' : 'decimal',
   });
+}
+
+async function readTemplate(layout: PrintLayout): Promise<string> {
+  return readFile(path.join(TEMPLATES_DIR, `${layout}.html`), 'utf8');
 }
 
 /** Replaces each `{{name}}` with its (already escaped) value; an unknown name is a template bug. */
@@ -57,9 +74,4 @@ export function fillTemplate(template: string, values: Record<string, string>): 
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** A CSS string literal for `content:`. */
-function cssString(text: string): string {
-  return `"${text.replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]/g, ' ')}"`;
 }

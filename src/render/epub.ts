@@ -6,8 +6,9 @@ import type { Root } from 'hast';
 import { visit } from 'unist-util-visit';
 import type { Book } from '../book.ts';
 import { authorsOf } from '../config/schema.ts';
+import { subsetFontFiles } from '../fonts/subset.ts';
 import { toXhtmlString } from '../pipeline/index.ts';
-import { FONTS_DIR, TEMPLATES_DIR, titleBlock } from './document.ts';
+import { TEMPLATES_DIR, titleBlock } from './document.ts';
 
 // epub-gen-memory is CommonJS: under Node's ESM loader its default export arrives as `.default`.
 const generateEpub = epubGenMemory.default;
@@ -20,7 +21,7 @@ const EPUB_FONTS = [
   'NotoSerif-Italic.ttf',
 ];
 
-/** Packs the book as EPUB 3 with the shipped fonts embedded. */
+/** Packs the book as EPUB 3 with the shipped fonts embedded, cut down to the book's characters. */
 export async function renderEpub(book: Book): Promise<Uint8Array> {
   const { matter } = book;
   const css = await readFile(path.join(TEMPLATES_DIR, 'epub.css'), 'utf8');
@@ -36,6 +37,8 @@ export async function renderEpub(book: Book): Promise<Uint8Array> {
     filename: `chapter-${String(index + 1).padStart(2, '0')}.xhtml`,
     content: toXhtmlString(withImageFiles(chapter.tree, book.images)),
   }));
+  // Every string that reaches the EPUB decides which characters the embedded fonts keep.
+  const fonts = await subsetFontFiles(EPUB_FONTS, JSON.stringify({ matter, titlePage, chapters }) + 'विषय-सूची');
   const buffer = await generateEpub(
     {
       title: matter.title,
@@ -47,7 +50,7 @@ export async function renderEpub(book: Book): Promise<Uint8Array> {
       lang: matter.lang,
       tocTitle: 'विषय-सूची',
       css,
-      fonts: EPUB_FONTS.map((filename) => ({ filename, url: pathToFileURL(path.join(FONTS_DIR, filename)).href })),
+      fonts,
       version: 3,
       verbose: false,
     },

@@ -1,0 +1,113 @@
+/**
+ * Devanagari sequences that shapers draw without complaint (or with only a dotted circle)
+ * but that are always typing mistakes. The text is NFC.
+ */
+
+export interface Finding {
+  /** UTF-16 index of the offending character in the checked text. */
+  index: number;
+  ruleId: string;
+  reason: string;
+  fatal: boolean;
+}
+
+const CONSONANT = /[\u0915-\u0939\u0958-\u095F\u0978-\u097F]/u;
+const INDEPENDENT_VOWEL = /[\u0904-\u0914\u0960\u0961\u0972-\u0977]/u;
+const MATRA = /[\u093A\u093B\u093E-\u094C\u094E\u094F\u0955-\u0957\u0962\u0963]/u;
+const NUKTA = '\u093C';
+const HALANT = '\u094D';
+const SIGN = /[\u0900-\u0903]/u;
+const JOINER = /^(?:\u200C|\u200D)$/u;
+/** A Devanagari letter or mark: what a mark may follow. Digits and dandas are not. */
+const DEVANAGARI_LETTER = /^(?=\p{Script=Devanagari})[\p{L}\p{M}]$/u;
+
+/** Independent vowel + vowel sign → the single letter the writer meant. */
+const VOWEL_LETTERS: Record<string, string> = {
+  'अा': 'आ',
+  'अो': 'ओ',
+  'अौ': 'औ',
+  'अॅ': 'ॲ',
+  'आॅ': 'ऑ',
+  'आे': 'ओ',
+  'आै': 'औ',
+  'एे': 'ऐ',
+  'एॅ': 'ऍ',
+  'उु': 'ऊ',
+  'इि': 'ई',
+};
+
+const show = (text: string) => `\`${text}\``;
+/** A mark shown on its own is unreadable: draw it on the dotted circle, as dictionaries do. */
+const mark = (char: string) => show(`\u25CC${char}`);
+
+/** Every broken sequence in `text`, one finding per offending character. */
+export function findBrokenSequences(text: string): Finding[] {
+  const findings: Finding[] = [];
+  const chars = [...text];
+  let index = 0;
+  const error = (ruleId: string, reason: string) => findings.push({ index, ruleId, reason, fatal: true });
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i] ?? '';
+    const before = chars[i - 1];
+    const afterLetter = before !== undefined && (DEVANAGARI_LETTER.test(before) || JOINER.test(before));
+    if (JOINER.test(char)) {
+      if (before !== HALANT && (afterLetter || DEVANAGARI_LETTER.test(chars[i + 1] ?? ''))) {
+        const name = char === '\u200D' ? 'zero-width joiner' : 'zero-width non-joiner';
+        error(
+          'stray-joiner',
+          `Unexpected ${name} not after a virama, expected it only right after \`्\` (as in \`क्‍ष\`): delete it`,
+        );
+      }
+    } else if (char === NUKTA) {
+      if (before !== undefined && MATRA.test(before)) {
+        error(
+          'nukta-after-matra',
+          `Unexpected nukta after the vowel sign ${mark(before)}, expected it right after the consonant: type the consonant, the nukta, then the vowel sign`,
+        );
+      } else if (before === undefined || !CONSONANT.test(before) || /[\u0958-\u095F]/u.test(before)) {
+        error('lone-nukta', `Unexpected nukta ${mark(NUKTA)} not after a consonant, expected it right after one (\`क़\`) or deleted`);
+      }
+    } else if (MATRA.test(char) || SIGN.test(char) || char === HALANT) {
+      if (!afterLetter || before === undefined) {
+        error(
+          'mark-at-word-start',
+          `Unexpected ${MATRA.test(char) ? 'vowel sign' : 'sign'} ${mark(char)} with no letter before it, expected it after a consonant: is a space or letter misplaced?`,
+        );
+      } else if (MATRA.test(char)) {
+        checkMatraAfter(before, char, error);
+      } else if (char === HALANT && (MATRA.test(before) || SIGN.test(before) || INDEPENDENT_VOWEL.test(before))) {
+        error(
+          'misplaced-virama',
+          `Unexpected virama ${mark(HALANT)} after ${INDEPENDENT_VOWEL.test(before) ? `the vowel \`${before}\`` : mark(before)}, expected it right after a consonant`,
+        );
+      }
+    }
+    index += char.length;
+  }
+  return findings;
+}
+
+function checkMatraAfter(before: string, matra: string, error: (ruleId: string, reason: string) => void): void {
+  if (INDEPENDENT_VOWEL.test(before)) {
+    const letter = VOWEL_LETTERS[before + matra];
+    error(
+      'matra-after-vowel',
+      `Unexpected vowel sign ${mark(matra)} after the vowel \`${before}\`, expected ${letter ? `the single letter \`${letter}\`` : 'a consonant before the vowel sign, or the vowel alone'}`,
+    );
+  } else if (MATRA.test(before)) {
+    error(
+      'double-matra',
+      `Unexpected second vowel sign ${mark(matra)} after ${mark(before)}, expected one vowel sign per letter: delete one`,
+    );
+  } else if (SIGN.test(before)) {
+    error(
+      'sign-before-matra',
+      `Unexpected vowel sign ${mark(matra)} after ${mark(before)}, expected the vowel sign first (\`का${before}\`, not \`क${before}ा\`)`,
+    );
+  } else if (before === HALANT) {
+    error(
+      'halant-before-matra',
+      `Unexpected vowel sign ${mark(matra)} after the virama ${mark(HALANT)}, expected one or the other: delete the virama or the vowel sign`,
+    );
+  }
+}

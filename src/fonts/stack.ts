@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type * as Fontkit from 'fontkit';
+import type * as HarfBuzz from 'harfbuzzjs';
+import { EnvironmentError } from '../manuscript.ts';
+
+export const FONTS_DIR = path.resolve(import.meta.dirname, '../../fonts');
+
+/** One face of the stack, opened once for both shapers. */
+export interface StackFont {
+  file: string;
+  fontkit: Fontkit.Font;
+  harfbuzz: HarfBuzz.Font;
+  /** The HarfBuzz module the font belongs to (its buffers and `shape`). */
+  harfbuzzModule: typeof HarfBuzz;
+}
+
+/** How a run of text is set, as far as choosing a face goes. */
+export type FaceStyle = 'regular' | 'bold' | 'italic' | 'boldItalic';
+
+/** For each style, the faces that draw it, in CSS order. */
+export type FontStacks = Record<FaceStyle, readonly StackFont[]>;
+
+const DEVANAGARI = 'Mudran Devanagari';
+const LATIN = 'Mudran Latin';
+
+/**
+ * The faces of templates/fonts.css: Devanagari first, then the Latin companion for what the
+ * Devanagari face lacks. Where a family has no face for a style, Chromium slants or emboldens
+ * the nearest one, whose glyphs are what the check must see.
+ */
+export const FONT_STACKS: Record<FaceStyle, readonly { family: string; file: string }[]> = {
+  regular: [
+    { family: DEVANAGARI, file: 'NotoSerifDevanagari-Regular.ttf' },
+    { family: LATIN, file: 'NotoSerif-Regular.ttf' },
+  ],
+  bold: [
+    { family: DEVANAGARI, file: 'NotoSerifDevanagari-Bold.ttf' },
+    { family: LATIN, file: 'NotoSerif-Bold.ttf' },
+  ],
+  italic: [
+    { family: DEVANAGARI, file: 'NotoSerifDevanagari-Regular.ttf' },
+    { family: LATIN, file: 'NotoSerif-Italic.ttf' },
+  ],
+  boldItalic: [
+    { family: DEVANAGARI, file: 'NotoSerifDevanagari-Bold.ttf' },
+    { family: LATIN, file: 'NotoSerif-Bold.ttf' },
+  ],
+};
+
+/**
+ * Opens a font for fontkit and HarfBuzz; a missing or broken file is not the manuscript's fault.
+ * Both libraries load on first use (HarfBuzz compiles WebAssembly), so `--help` stays quick.
+ */
+export async function openFont(file: string): Promise<StackFont> {
+  const [fontkit, harfbuzz] = await Promise.all([import('fontkit'), import('harfbuzzjs')]);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new EnvironmentError(`cannot read font ${file}: ${(error as Error).message}`);
+  }
+  const opened = fontkit.create(bytes);
+  if (!('layout' in opened)) throw new EnvironmentError(`${file} is a font collection, expected one font`);
+  const font = new harfbuzz.Font(new harfbuzz.Face(new harfbuzz.Blob(bytes)));
+  return { file, fontkit: opened, harfbuzz: font, harfbuzzModule: harfbuzz };
+}
+
+let fontStacks: Promise<FontStacks> | undefined;
+
+/** Every stack of templates/fonts.css, each font file opened once per process. */
+export function loadFontStacks(): Promise<FontStacks> {
+  fontStacks ??= (async () => {
+    const files = [...new Set(Object.values(FONT_STACKS).flatMap((stack) => stack.map(({ file }) => file)))];
+    const opened = new Map(
+      await Promise.all(files.map(async (file) => [file, await openFont(path.join(FONTS_DIR, file))] as const)),
+    );
+    const stackOf = (style: FaceStyle) => FONT_STACKS[style].map(({ file }) => opened.get(file)).filter((font) => font !== undefined);
+    return { regular: stackOf('regular'), bold: stackOf('bold'), italic: stackOf('italic'), boldItalic: stackOf('boldItalic') };
+  })();
+  return fontStacks;
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { PDFDocument, PDFHexString, PDFName, PDFRef } from 'pdf-lib';
+import { authorsOf, type FrontMatter } from '../config/schema.ts';
+import { nameDestinationsByString } from './pdf-destinations.ts';
+
+export interface PdfMetadata {
+  matter: FrontMatter;
+  /** Creation and modification date. */
+  date: Date;
+  /** What the PDF was made from; the same input gives the same document id. */
+  fingerprint: string;
+}
+
+const CREATOR = 'mudran';
+const PRODUCER = 'mudran (Chromium, pdf-lib)';
+
+/** `SOURCE_DATE_EPOCH` (reproducible builds) when set, else now. */
+export function buildDate(env: NodeJS.ProcessEnv = process.env): Date {
+  const epoch = env['SOURCE_DATE_EPOCH'];
+  return epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+}
+
+/**
+ * Writes the metadata Chrome leaves out (author, subject, keywords, XMP), replaces what would
+ * make two builds differ (dates, document id) and names destinations by strings. The document
+ * is loaded and saved as it is, so the structure tree and outline Chrome wrote stay.
+ */
+export async function finishPdf(pdf: Uint8Array, metadata: PdfMetadata): Promise<Uint8Array> {
+  const { matter, date } = metadata;
+  const document = await PDFDocument.load(pdf, { updateMetadata: false });
+  const authors = authorsOf(matter);
+  const subject = matter.description ?? matter.subtitle;
+  document.setTitle(matter.title, { showInWindowTitleBar: true });
+  if (authors.length > 0) document.setAuthor(authors.join(', '));
+  if (subject) document.setSubject(subject);
+  if (matter.keywords) document.setKeywords(matter.keywords);
+  document.setCreator(CREATOR);
+  document.setProducer(PRODUCER);
+  document.setCreationDate(date);
+  document.setModificationDate(date);
+  document.setLanguage(matter.lang);
+  nameDestinationsByString(document);
+
+  const id = createHash('sha256').update(metadata.fingerprint).digest('hex');
+  const { context } = document;
+  const old = document.catalog.get(PDFName.of('Metadata'));
+  if (old instanceof PDFRef) context.delete(old);
+  const xmp = context.stream(new TextEncoder().encode(xmpPacket(metadata, id)), { Type: 'Metadata', Subtype: 'XML' });
+  document.catalog.set(PDFName.of('Metadata'), context.register(xmp));
+  // Chrome's /ID changes with every print; this one changes with the input.
+  const fileId = PDFHexString.of(id.slice(0, 32));
+  context.trailerInfo.ID = context.obj([fileId, fileId]);
+  return document.save({ updateFieldAppearances: false });
+}
+
+/** The XMP packet: Dublin Core, XMP basic and PDF properties, with ids from the fingerprint. */
+function xmpPacket({ matter, date }: PdfMetadata, id: string): string {
+  const when = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
+  const lang = escapeXml(matter.lang);
+  const alt = (text: string) => `<rdf:Alt><rdf:li xml:lang="x-default">${escapeXml(text)}</rdf:li></rdf:Alt>`;
+  const list = (kind: 'Seq' | 'Bag', items: string[]) =>
+    `<rdf:${kind}>${items.map((item) => `<rdf:li>${escapeXml(item)}</rdf:li>`).join('')}</rdf:${kind}>`;
+  const subject = matter.description ?? matter.subtitle;
+  const fields = [
+    `<dc:format>application/pdf</dc:format>`,
+    `<dc:title>${alt(matter.title)}</dc:title>`,
+    authorsOf(matter).length > 0 ? `<dc:creator>${list('Seq', authorsOf(matter))}</dc:creator>` : '',
+    subject ? `<dc:description>${alt(subject)}</dc:description>` : '',
+    matter.keywords ? `<dc:subject>${list('Bag', matter.keywords)}</dc:subject>` : '',
+    matter.publisher ? `<dc:publisher>${list('Bag', [matter.publisher])}</dc:publisher>` : '',
+    matter.rights ? `<dc:rights>${alt(matter.rights)}</dc:rights>` : '',
+    `<dc:language>${list('Bag', [matter.lang])}</dc:language>`,
+    `<xmp:CreatorTool>${CREATOR}</xmp:CreatorTool>`,
+    `<xmp:CreateDate>${when}</xmp:CreateDate>`,
+    `<xmp:ModifyDate>${when}</xmp:ModifyDate>`,
+    `<xmp:MetadataDate>${when}</xmp:MetadataDate>`,
+    `<pdf:Producer>${escapeXml(PRODUCER)}</pdf:Producer>`,
+    matter.keywords ? `<pdf:Keywords>${escapeXml(matter.keywords.join(', '))}</pdf:Keywords>` : '',
+    `<xmpMM:DocumentID>uuid:${uuid}</xmpMM:DocumentID>`,
+    `<xmpMM:InstanceID>uuid:${uuid}</xmpMM:InstanceID>`,
+  ].filter(Boolean);
+  return [
+    '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+    `<rdf:Description rdf:about="" xml:lang="${lang}" xmlns:dc="http://purl.org/dc/elements/1.1/"` +
+      ` xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"` +
+      ` xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">`,
+    ...fields,
+    '</rdf:Description>',
+    '</rdf:RDF>',
+    '</x:xmpmeta>',
+    '<?xpacket end="w"?>',
+  ].join('\n');
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
