@@ -88,4 +88,4 @@ bench-check: $(NODE_DEPS)
 	npx tsx bench/check-speed.ts
 
 clean:
-	rm -rf dist/*.epub dist/*.pdf dist/*.tmp .cache
+	rm -rf dist/*.epub dist/*.pdf dist/*.tmp dist/.*.tmp .cache

@@ -1,5 +1,6 @@
 import type { Element, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
+import type { VFile } from 'vfile';
 import type { FrontMatter } from './config/schema.ts';
 
 /** A chapter: the content from one `#` heading to the next (or the whole text if it has none). */
@@ -14,9 +15,13 @@ export interface Chapter {
 export interface Book {
   /** Output base name: `manuscript/russia-pakistan.md` → `russia-pakistan`. */
   name: string;
+  /** The manuscript, where rendering reports what it refused. */
+  file: VFile;
   matter: FrontMatter;
   tree: Root;
   chapters: Chapter[];
+  /** Each image's real file, by its path inside the manuscript's folder (`src`, decoded). */
+  images: ReadonlyMap<string, string>;
 }
 
 /** Splits the body at its `<h1>`s; text before the first one is a chapter of its own. */

@@ -1,12 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import type { VFile } from 'vfile';
 import type { Book } from './book.ts';
-import type { PdfRenderer } from './render/pdf.ts';
+import type { PdfRenderer, pdfRenderer as PdfRendererFactory } from './render/pdf.ts';
 import type { FrontMatterDefaults } from './config/schema.ts';
 import { checkManuscript, EnvironmentError, readManuscript } from './manuscript.ts';
 import { outputName, type Format } from './formats.ts';
+import type { BrowserSession } from './render/browser.ts';
 
 export { DEFAULT_FORMATS, FORMATS, outputName, type Format } from './formats.ts';
 
@@ -47,10 +49,13 @@ export interface BuildOptions {
  * writes nothing. Renderers are imported only when a format needs them.
  */
 export async function buildManuscripts(paths: readonly string[], options: BuildOptions): Promise<ManuscriptResult[]> {
-  // Every format needs the browser: the EPUB's cover and page-list come from it too.
-  const browserStart = timed(options, { stage: 'browser' }, startBrowser);
-  // Settle the launch even if checking fails first, so no rejection goes unhandled.
-  browserStart.catch(() => undefined);
+  refuseSharedNames(paths);
+  // Every format needs the browser (the EPUB's cover and page-list come from it too): start it
+  // while the text pipeline runs.
+  const { BrowserSession } = await import('./render/browser.ts');
+  const browser = new BrowserSession();
+  // A failed launch is reported by the first job that needs the browser.
+  timed(options, { stage: 'browser' }, () => browser.start()).catch(() => undefined);
   try {
     const checked = await Promise.all(
       paths.map(async (filePath) => {
@@ -61,8 +66,7 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
         return { file, book };
       }),
     );
-    if (checked.some(({ book }) => book)) await mkdir(options.outDir, { recursive: true });
-    const browser = checked.some(({ book }) => book) ? await browserStart : undefined;
+    if (checked.some(({ book }) => book)) await makeOutputFolder(options.outDir);
     return await Promise.all(
       checked.map(async ({ file, book }) => ({
         file,
@@ -70,13 +74,8 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
       })),
     );
   } finally {
-    await browserStart.then((browser) => browser.close()).catch(() => undefined);
+    await browser.close();
   }
-}
-
-async function startBrowser(): Promise<Browser> {
-  const { launchBrowser } = await import('./render/browser.ts');
-  return launchBrowser();
 }
 
 async function timed<T>(options: BuildOptions, timing: Omit<StageTiming, 'ms'>, work: () => Promise<T>): Promise<T> {
@@ -95,12 +94,11 @@ function withCoverPath(book: Book, file: VFile): Book {
 async function renderBook(
   book: Book,
   filePath: string,
-  browser: Browser | undefined,
+  browser: BrowserSession,
   options: BuildOptions,
 ): Promise<Output[]> {
-  // One renderer per book: the book is printed once however many PDF formats derive from it.
   const { pdfRenderer } = await import('./render/pdf.ts');
-  const renderPdf = browser ? pdfRenderer(browser, book) : undefined;
+  const renderPdf = sessionRenderer(browser, book, pdfRenderer);
   return Promise.all(
     options.formats.map(async (format) => {
       const bytes = await timed(options, { stage: format, file: filePath }, () =>
@@ -122,14 +120,13 @@ async function renderBook(
 async function renderFormat(
   book: Book,
   format: Format,
-  browser: Browser | undefined,
-  renderPdf: PdfRenderer | undefined,
+  browser: BrowserSession,
+  renderPdf: PdfRenderer,
 ): Promise<Uint8Array> {
-  if (!browser || !renderPdf) throw new Error('no browser to render with');
   if (format === 'epub') {
     const [{ buildEpub }, { pdfRenderer }] = await Promise.all([import('./render/epub.ts'), import('./render/pdf.ts')]);
     // The EPUB's page-list comes from the book printed with page markers (see epub-pagination.ts).
-    return buildEpub(browser, book, (marked) => pdfRenderer(browser, marked)('pdf'));
+    return browser.run((chromium) => buildEpub(chromium, book, (marked) => pdfRenderer(chromium, marked)('pdf')));
   }
   return renderPdf(format);
 }
@@ -139,9 +136,52 @@ async function countPages(pdf: Uint8Array): Promise<number> {
   return (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
 }
 
-/** Writes next to the target and renames, so a failed build never leaves half a file. */
+/**
+ * The book's PDF renderer on the session's browser. One renderer per browser, so the formats
+ * share one print of the book; a browser that replaced a broken one gets its own.
+ */
+function sessionRenderer(browser: BrowserSession, book: Book, pdfRenderer: typeof PdfRendererFactory): PdfRenderer {
+  const renderers = new Map<Browser, PdfRenderer>();
+  return (format) =>
+    browser.run((chromium) => {
+      const renderer = renderers.get(chromium) ?? pdfRenderer(chromium, book);
+      renderers.set(chromium, renderer);
+      return renderer(format);
+    });
+}
+/** Two manuscripts named alike (`a/book.md`, `b/book.md`) would overwrite each other's outputs. */
+function refuseSharedNames(paths: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const filePath of paths) {
+    const name = path.basename(filePath, path.extname(filePath));
+    const other = seen.get(name);
+    if (other !== undefined) {
+      throw new EnvironmentError(
+        `${other} and ${filePath} would both write ${name}.*: build them into different folders`,
+      );
+    }
+    seen.set(name, filePath);
+  }
+}
+
+async function makeOutputFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw new EnvironmentError(`cannot create the output folder ${folder}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Writes next to the target and renames, so a failed or killed build never leaves half a
+ * file. The temporary name is unique, so builds running at once into one folder never
+ * write into each other's files; the last rename wins with a whole file.
+ */
 async function writeAtomically(target: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${target}.${process.pid}.tmp`;
+  const temporary = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+  );
   try {
     await writeFile(temporary, bytes);
     await rename(temporary, target);

@@ -41,6 +41,7 @@ Options:
   -t, --title TEXT     the title for new and import
       --json           print one JSON report on stdout (outputs, messages, timings)
   -q, --quiet          print only messages, no progress
+      --debug          show the stack trace of an unexpected failure
   -h, --help           show this help
   -v, --version        show the version
 
@@ -58,6 +59,7 @@ const OPTIONS = {
   title: { type: 'string', short: 't' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -99,7 +101,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`mudran: ${error.message}\n`);
       return 2;
     }
-    throw error;
+    // Not the manuscript's fault and not foreseen: one line, the stack only on request.
+    const debug = argv.includes('--debug');
+    process.stderr.write(
+      debug
+        ? `${(error as Error).stack ?? String(error)}\n`
+        : `mudran: ${(error as Error).message.split('\n')[0]} (--debug shows where)\n`,
+    );
+    return 2;
   }
 }
 

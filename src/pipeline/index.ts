@@ -7,9 +7,12 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
 import type { FrontMatterDefaults } from '../config/schema.ts';
+import rehypeRaw from 'rehype-raw';
 import { loadFontStacks, type FontStacks } from '../fonts/stack.ts';
 import rehypeHeadingIds from './rehype-heading-ids.ts';
+import rehypeImages from './rehype-images.ts';
 import rehypeLangRuns from './rehype-lang-runs.ts';
+import rehypeSanitizeBook from './rehype-sanitize-book.ts';
 import rehypeShapingCheck from './rehype-shaping-check.ts';
 import rehypeTypography from './rehype-typography.ts';
 import remarkFrontMatter from './remark-front-matter.ts';
@@ -34,7 +37,14 @@ function createProcessor(fonts: FontStacks, defaults: FrontMatterDefaults) {
         footnoteLabel: 'टिप्पणियाँ',
         footnoteBackLabel: 'पाठ पर लौटें',
         clobberPrefix: 'fn-',
+        allowDangerousHtml: true,
       })
+      // Raw HTML in the Markdown → real elements, each keeping its line.
+      .use(rehypeRaw)
+      // Keep only what a book needs; warn at every element or attribute removed.
+      .use(rehypeSanitizeBook)
+      // Images from the manuscript's folder only.
+      .use(rehypeImages)
       // Every word shaped against the faces that print it, while the text still matches the file.
       .use(rehypeShapingCheck, { fonts })
       // Curly quotes, dashes, ॥, no-break space before a danda.

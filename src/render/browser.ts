@@ -1,8 +1,17 @@
 import { access, constants } from 'node:fs/promises';
-import puppeteer, { type Browser } from 'puppeteer';
+import { availableParallelism } from 'node:os';
+import puppeteer, { ProtocolError, TimeoutError, type Browser } from 'puppeteer';
 import { EnvironmentError } from '../manuscript.ts';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/**
+ * How long loading or printing one page may take (a long book prints for minutes) before the
+ * browser counts as hung; starting it gets at most a minute. MUDRAN_BROWSER_TIMEOUT_MS
+ * overrides both (the tests use a short one).
+ */
+export const BROWSER_TIMEOUT_MS = Number(process.env['MUDRAN_BROWSER_TIMEOUT_MS']) || 300_000;
+const LAUNCH_TIMEOUT_MS = Math.min(BROWSER_TIMEOUT_MS, 60_000);
 
 /** Debian's Chromium, or the browser named by PUPPETEER_EXECUTABLE_PATH. */
 export async function findChromium(): Promise<string> {
@@ -22,28 +31,97 @@ export async function findChromium(): Promise<string> {
   );
 }
 
-/** One headless Chromium for a whole run, kept off the network. */
+/** One headless Chromium, kept off the network; a start that fails or hangs is tried once more. */
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = await findChromium();
-  try {
-    return await puppeteer.launch({
-      executablePath,
-      headless: true,
-      args: [
-        // Root (CI, containers) cannot use Chromium's sandbox; pages run no script anyway.
-        ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-default-apps',
-        '--no-first-run',
-        '--font-render-hinting=none',
-      ],
-    });
-  } catch (error) {
-    throw new EnvironmentError(
-      `Chromium (${executablePath}) did not start: ${(error as Error).message.split('\n')[0]}`,
-    );
+  let reason = '';
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      return await puppeteer.launch({
+        executablePath,
+        headless: true,
+        timeout: LAUNCH_TIMEOUT_MS,
+        args: [
+          // Root (CI, containers) cannot use Chromium's sandbox; pages run no script anyway.
+          ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--disable-default-apps',
+          '--no-first-run',
+          '--font-render-hinting=none',
+        ],
+      });
+    } catch (error) {
+      reason = (error as Error).message.split('\n')[0] ?? '';
+    }
   }
+  throw new EnvironmentError(`Chromium (${executablePath}) did not start, twice: ${reason}`);
+}
+
+/**
+ * The browser of a run: started ahead of need, shared by every page, and replaced once when
+ * it crashes or hangs in the middle of a job. A job that fails twice that way is an
+ * environment error, never a stack trace.
+ */
+export class BrowserSession {
+  #current: Promise<Browser> | undefined;
+  // Dozens of pages printing at once only starve each other into time-outs.
+  #free = Math.max(2, availableParallelism());
+  #waiting: (() => void)[] = [];
+
+  /** Starts Chromium now, so it is ready when the first PDF needs it. */
+  start(): Promise<Browser> {
+    if (!this.#current) {
+      this.#current = launchBrowser();
+      // Settle the launch even if nobody waits for it, so no rejection goes unhandled.
+      this.#current.catch(() => undefined);
+    }
+    return this.#current;
+  }
+
+  async run<T>(job: (browser: Browser) => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free -= 1;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await this.#runOnce(job);
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free += 1;
+    }
+  }
+
+  async #runOnce<T>(job: (browser: Browser) => Promise<T>): Promise<T> {
+    const first = this.start();
+    const browser = await first;
+    try {
+      return await job(browser);
+    } catch (error) {
+      if (!brokeDown(error, browser)) throw error;
+      // Several jobs may notice the same breakdown: only the first replaces the browser.
+      if (this.#current === first) {
+        browser.process()?.kill('SIGKILL');
+        this.#current = undefined;
+      }
+      const fresh = await this.start();
+      try {
+        return await job(fresh);
+      } catch (again) {
+        if (!brokeDown(again, fresh)) throw again;
+        throw new EnvironmentError(
+          `Chromium crashed or hung twice while printing (time limit ${BROWSER_TIMEOUT_MS / 1000} s): ${(again as Error).message.split('\n')[0]}`,
+        );
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#current?.then((browser) => browser.close()).catch(() => undefined);
+  }
+}
+
+function brokeDown(error: unknown, browser: Browser): boolean {
+  return error instanceof TimeoutError || error instanceof ProtocolError || !browser.connected;
 }

@@ -1,27 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import type { Browser, HTTPRequest } from 'puppeteer';
+import type { Browser } from 'puppeteer';
 import type { Book } from '../book.ts';
 import { imposeBooklet } from './booklet.ts';
 import { FRONT_PAGES_WITHOUT_CONTENTS, hasContents } from './book-layout.ts';
-import { bookDocument, FONTS_DIR, handoutDocument, TEMPLATES_DIR } from './document.ts';
+import { BROWSER_TIMEOUT_MS } from './browser.ts';
+import { bookDocument, handoutDocument } from './document.ts';
 import { buildDate, finishPdf } from './pdf-post.ts';
 import { rewriteTextLayer } from './pdf-text-layer.ts';
 import { readDestinationPages } from './pdf-destinations.ts';
 import { addBleedAndMarks } from './press.ts';
-
-/** The made-up origin the print page is served from; `.invalid` never resolves. */
-const ORIGIN = 'http://mudran.invalid';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.css': 'text/css; charset=utf-8',
-  '.ttf': 'font/ttf',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.svg': 'image/svg+xml',
-};
+import { sandboxPage } from './sandbox.ts';
 
 export type PdfFormat = 'pdf' | 'handout' | 'booklet' | 'press';
 export type PdfRenderer = (format: PdfFormat) => Promise<Uint8Array>;
@@ -43,7 +31,7 @@ export function pdfRenderer(
   return async (format) => {
     if (format === 'handout') {
       const html = await handoutDocument(book);
-      return finishPdf(await textLayer(await printHtml(browser, html)), {
+      return finishPdf(await textLayer(await printHtml(browser, book, html)), {
         ...metadata,
         fingerprint: `handout\n${html}`,
       });
@@ -64,7 +52,7 @@ export function pdfRenderer(
  */
 async function printBook(browser: Browser, book: Book): Promise<{ pdf: Uint8Array; fingerprint: string }> {
   const first = hasContents(book)
-    ? await printHtml(browser, await bookDocument(book, { blankBefore: new Set() }))
+    ? await printHtml(browser, book, await bookDocument(book, { blankBefore: new Set() }))
     : undefined;
   const landed = first
     ? await readDestinationPages(first)
@@ -85,7 +73,7 @@ async function printBook(browser: Browser, book: Book): Promise<{ pdf: Uint8Arra
     openings.set(chapter.id, page);
   }
   const html = await bookDocument(book, { openings, blankBefore });
-  const pdf = await printHtml(browser, html);
+  const pdf = await printHtml(browser, book, html);
   if (first) await checkSecondPrint(first, pdf, openings, added);
   return { pdf, fingerprint: html };
 }
@@ -109,51 +97,26 @@ async function pageCount(pdf: Uint8Array): Promise<number> {
   return (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
 }
 
-/** Prints an HTML page that runs no script; every request is answered from templates/ and fonts/. */
-async function printHtml(browser: Browser, html: string): Promise<Uint8Array> {
+/**
+ * Prints an HTML page of the book. The page runs no script and every request is answered
+ * from templates/, fonts/ and the book's checked images; anything else is refused and
+ * reported on the manuscript (see sandbox.ts).
+ */
+async function printHtml(browser: Browser, book: Book, html: string): Promise<Uint8Array> {
   const page = await browser.newPage();
   try {
-    await page.setJavaScriptEnabled(false);
-    await page.setRequestInterception(true);
-    page.on('request', (request) => {
-      void answer(request, html);
-    });
-    await page.goto(`${ORIGIN}/print.html`, { waitUntil: 'load' });
-    return await page.pdf({
+    const sandbox = await sandboxPage(page, book, html, 'print');
+    await page.goto(sandbox.url, { waitUntil: 'load', timeout: BROWSER_TIMEOUT_MS });
+    const pdf = await page.pdf({
       preferCSSPageSize: true,
       printBackground: true,
       tagged: true,
       outline: true,
-      timeout: 300_000,
+      timeout: BROWSER_TIMEOUT_MS,
     });
+    await sandbox.assertComplete();
+    return pdf;
   } finally {
-    await page.close();
+    await page.close().catch(() => undefined);
   }
-}
-
-async function answer(request: HTTPRequest, html: string): Promise<void> {
-  const url = new URL(request.url());
-  const file = url.origin === ORIGIN ? servedFile(decodeURIComponent(url.pathname)) : undefined;
-  if (url.origin === ORIGIN && url.pathname.endsWith('.html')) {
-    await request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
-  } else if (file) {
-    try {
-      const body = await readFile(file);
-      const contentType = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
-      await request.respond({ status: 200, contentType, body });
-    } catch {
-      await request.respond({ status: 404, body: '' });
-    }
-  } else {
-    await request.abort('blockedbyclient');
-  }
-}
-
-/** `/fonts/x.ttf` from fonts/, `/x.css` from templates/; nothing outside them. */
-function servedFile(pathname: string): string | undefined {
-  const [root, relative] = pathname.startsWith('/fonts/')
-    ? [FONTS_DIR, pathname.slice('/fonts/'.length)]
-    : [TEMPLATES_DIR, pathname.slice(1)];
-  const resolved = path.resolve(root, relative);
-  return resolved.startsWith(root + path.sep) ? resolved : undefined;
 }

@@ -1,0 +1,138 @@
+import type { Element, Properties, Root, RootContent } from 'hast';
+import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
+import { find, html } from 'property-information';
+import type { VFile } from 'vfile';
+import { reportWarning } from './messages.ts';
+
+// GitHub limits classes to a few per element; a book's templates may style any class.
+const defaultAttributes = Object.fromEntries(
+  Object.entries(defaultSchema.attributes ?? {}).map(([tagName, definitions]) => [
+    tagName,
+    definitions.filter((definition) => !(Array.isArray(definition) && definition[0] === 'className')),
+  ]),
+);
+
+/**
+ * What a book keeps from raw HTML: GitHub's safe set plus figures, captions and the
+ * attributes templates and scripts of the world need (`lang`, `dir`, ids, classes).
+ * Nothing that can run, load or redirect: no script, style, link, meta, base, form,
+ * frames, objects, embeds, inline SVG/MathML, event handlers, `style` attributes or
+ * `javascript:`/`data:` URLs. Elements whose content is code or a document of its own
+ * are removed with that content; other unknown elements give way to their children.
+ */
+export const bookSchema: Schema = {
+  ...defaultSchema,
+  tagNames: [
+    ...(defaultSchema.tagNames ?? []).filter((name) => name !== 'picture' && name !== 'source'),
+    'abbr',
+    'bdi',
+    'bdo',
+    'caption',
+    'cite',
+    'col',
+    'colgroup',
+    'figcaption',
+    'figure',
+    'mark',
+    'small',
+    'u',
+    'wbr',
+  ],
+  attributes: {
+    ...defaultAttributes,
+    '*': [...(defaultAttributes['*'] ?? []), 'className', 'lang', 'dir'],
+  },
+  // Without script, clobbering cannot hurt; prefixes would break the book's own anchors.
+  clobber: [],
+  protocols: { ...defaultSchema.protocols, href: ['http', 'https', 'mailto'] },
+  strip: [
+    'script',
+    'style',
+    'template',
+    'iframe',
+    'frame',
+    'frameset',
+    'object',
+    'embed',
+    'applet',
+    'noscript',
+    'noembed',
+    'noframes',
+    'textarea',
+    'title',
+    'xmp',
+    'svg',
+    'math',
+  ],
+};
+
+/**
+ * Sanitises the HTML tree (raw HTML from the manuscript included) with `bookSchema` and
+ * warns at the line of each element or attribute it removed. Drops are found by comparing
+ * the elements before and after, matched by their place in the manuscript; elements
+ * without a place were made by mudran and are always allowed.
+ */
+export default function rehypeSanitizeBook() {
+  const stripped = new Set(bookSchema.strip);
+  return (tree: Root, file: VFile): Root => {
+    const before = placedElements(tree, stripped);
+    const clean = sanitize(tree, bookSchema) as Root;
+    const after = new Map(placedElements(clean, stripped).map((element) => [placeKey(element), element]));
+    for (const element of before) {
+      const kept = after.get(placeKey(element));
+      if (!kept) {
+        const how =
+          element.children.length === 0
+            ? 'removed'
+            : stripped.has(element.tagName)
+              ? 'removed with its content'
+              : 'removed, its content kept';
+        reportWarning(file, `Unexpected \`<${element.tagName}>\` in a book, expected plain book markup; ${how}`, {
+          place: element.position,
+          ruleId: 'html-element',
+        });
+        continue;
+      }
+      for (const name of droppedProperties(element.properties, kept.properties)) {
+        reportWarning(
+          file,
+          `Unexpected attribute \`${describe(name, element.properties[name])}\` on \`<${element.tagName}>\`, expected plain book markup; removed`,
+          { place: element.position, ruleId: 'html-attribute' },
+        );
+      }
+    }
+    return clean;
+  };
+}
+
+/** Elements that carry a place in the manuscript, not descending into ones that would be stripped. */
+function placedElements(tree: Root, stripped: ReadonlySet<string>): Element[] {
+  const found: Element[] = [];
+  // An explicit stack: hostile input may nest deeply.
+  const stack: (Root | RootContent)[] = [tree];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    if (node.type === 'element') {
+      if (node.position) found.push(node);
+      if (stripped.has(node.tagName)) continue;
+    }
+    if ('children' in node) stack.push(...node.children);
+  }
+  return found;
+}
+
+function placeKey(element: Element): string {
+  const { start, end } = element.position ?? { start: {}, end: {} };
+  return `${element.tagName}@${start.offset ?? -1}-${end.offset ?? -1}`;
+}
+
+function droppedProperties(before: Properties, after: Properties): string[] {
+  return Object.keys(before).filter((name) => String(before[name]) !== String(after[name]));
+}
+
+/** `onclick="…"` as the author wrote it, shortened. */
+function describe(property: string, value: Properties[string]): string {
+  const attribute = find(html, property).attribute;
+  const text = Array.isArray(value) ? value.join(' ') : String(value);
+  if (value === true || text === '') return attribute;
+  return `${attribute}="${text.length > 60 ? `${text.slice(0, 59)}…` : text}"`;
+}
