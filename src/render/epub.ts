@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Root } from 'hast';
 import type { Browser } from 'puppeteer';
 import { h } from 'hastscript';
+import { visit } from 'unist-util-visit';
 import { splitChapters, type Book } from '../book.ts';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
 import { subsetFontFiles } from '../fonts/subset.ts';
@@ -92,6 +93,7 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
     };
   });
   linkAcrossDocuments(chapterDocuments);
+  const images = await packImages(book.images, chapterDocuments);
   const navigation = buildNavigation(chapterDocuments);
   const firstChapter = chapterDocuments[0]?.filename ?? 'title-page.xhtml';
 
@@ -155,6 +157,7 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
       : LABELS.accessibilitySummary,
     certifiedBy: matter.publisher ?? 'mudran',
     cover: { href: coverHref, mediaType: inputs.cover.mediaType },
+    images: images.map(({ href, mediaType }) => ({ href, mediaType })),
     tocTitle: LABELS.toc,
     landmarksTitle: LABELS.landmarks,
     pageListTitle: LABELS.pageList,
@@ -193,6 +196,7 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
     documents,
     [
       { path: `OEBPS/${coverHref}`, data: inputs.cover.bytes },
+      ...images.map(({ href, data }) => ({ path: `OEBPS/${href}`, data })),
       {
         // Apple Books uses embedded fonts only when told to.
         path: 'META-INF/com.apple.ibooks.display-options.xml',
@@ -200,6 +204,45 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
       },
     ],
     inputs.modified,
+  );
+}
+
+const IMAGE_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.webp': 'image/webp',
+};
+
+/**
+ * The manuscript's checked images, packed as `images/image-N.ext` (ASCII names), with each
+ * chapter's `<img src>` pointed at its copy. Only files the image check accepted are read.
+ */
+async function packImages(
+  files: ReadonlyMap<string, string>,
+  documents: readonly NavDocument[],
+): Promise<{ href: string; mediaType: string; data: Uint8Array }[]> {
+  const hrefs = new Map<string, string>();
+  let index = 0;
+  for (const [src, file] of files) {
+    index += 1;
+    hrefs.set(src, `images/image-${index}${path.extname(file).toLowerCase()}`);
+  }
+  for (const document of documents) {
+    visit(document.tree, 'element', (node) => {
+      if (node.tagName !== 'img') return;
+      const href = hrefs.get(decodeURIComponent(String(node.properties['src'])));
+      if (href) node.properties['src'] = href;
+    });
+  }
+  return Promise.all(
+    [...files].map(async ([src, file]) => {
+      const href = hrefs.get(src) ?? '';
+      const mediaType = IMAGE_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      return { href, mediaType, data: new Uint8Array(await readFile(file)) };
+    }),
   );
 }
 
