@@ -8,16 +8,10 @@ import { shapeWithHarfBuzz, splitByFont, type ShapedGlyph } from '../src/fonts/s
 import { FONTS_DIR, openFont, type StackFont } from '../src/fonts/stack.ts';
 import { readManuscript } from '../src/manuscript.ts';
 import { transformManuscript } from '../src/pipeline/index.ts';
+import { EPUB_FONTS } from '../src/fonts/subset.ts';
 import { ARTICLE, mudran, tempDir } from './tools.ts';
 
 const exec = promisify(execFile);
-const EPUB_FONTS = [
-  'NotoSerifDevanagari-Regular.ttf',
-  'NotoSerifDevanagari-Bold.ttf',
-  'NotoSerif-Regular.ttf',
-  'NotoSerif-Bold.ttf',
-  'NotoSerif-Italic.ttf',
-];
 
 // The fonts inside the article's real EPUB, against the shipped ones they were cut from.
 let fonts: string;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { chromiumArgs } from '../../src/render/browser.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The CLI under test; MUDRAN=/elsewhere/bin/mudran measures another checkout. */
@@ -90,14 +91,7 @@ export async function chromiumPrint(html: string, pdf: string): Promise<Measured
   const profile = await tempDir();
   return measure('/usr/bin/chromium', [
     '--headless',
-    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-default-apps',
-    '--no-first-run',
-    '--font-render-hinting=none',
+    ...chromiumArgs(),
     `--user-data-dir=${profile}`,
     '--no-pdf-header-footer',
     `--print-to-pdf=${pdf}`,

@@ -16,6 +16,15 @@ const OPTIONS = { targetFormat: 'truetype', glyphNames: true } as const;
 /** Subsets are kept here, named by what they were cut from, so a rebuild reuses them. */
 const CACHE_DIR = path.join(os.tmpdir(), 'mudran-fonts');
 
+/** The shipped fonts the EPUB embeds, as subsets. */
+export const EPUB_FONTS = [
+  'NotoSerifDevanagari-Regular.ttf',
+  'NotoSerifDevanagari-Bold.ttf',
+  'NotoSerif-Regular.ttf',
+  'NotoSerif-Bold.ttf',
+  'NotoSerif-Italic.ttf',
+];
+
 /** The characters of `text`, plus the dotted circle the shaper draws for an orphan mark. */
 export function subsetCharacters(text: string): string {
   return [...new Set(`${text.normalize('NFC')}\u25CC`)].sort().join('');

@@ -14,6 +14,21 @@ export const BROWSER_TIMEOUT_MS = Number(process.env['MUDRAN_BROWSER_TIMEOUT_MS'
 const LAUNCH_TIMEOUT_MS = Math.min(BROWSER_TIMEOUT_MS, 60_000);
 
 /** Debian's Chromium, or the browser named by PUPPETEER_EXECUTABLE_PATH. */
+/** Flags for every Chromium mudran starts: off the network, no first-run work. */
+export function chromiumArgs(): string[] {
+  return [
+    // Root (CI, containers) cannot use Chromium's sandbox; pages run no script anyway.
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-default-apps',
+    '--no-first-run',
+    '--font-render-hinting=none',
+  ];
+}
+
 export async function findChromium(): Promise<string> {
   const named = process.env['PUPPETEER_EXECUTABLE_PATH'];
   for (const candidate of named ? [named] : CANDIDATES) {
@@ -41,17 +56,7 @@ export async function launchBrowser(): Promise<Browser> {
         executablePath,
         headless: true,
         timeout: LAUNCH_TIMEOUT_MS,
-        args: [
-          // Root (CI, containers) cannot use Chromium's sandbox; pages run no script anyway.
-          ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-default-apps',
-          '--no-first-run',
-          '--font-render-hinting=none',
-        ],
+        args: chromiumArgs(),
       });
     } catch (error) {
       reason = (error as Error).message.split('\n')[0] ?? '';

@@ -7,7 +7,7 @@ import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import { splitChapters, type Book } from '../book.ts';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
-import { subsetFontFiles } from '../fonts/subset.ts';
+import { EPUB_FONTS, subsetFontFiles } from '../fonts/subset.ts';
 import { toXhtml } from './epub-xhtml.ts';
 import { readCover, renderCover, type CoverImage } from './cover.ts';
 import { TEMPLATES_DIR, titleBlock } from './document.ts';
@@ -15,14 +15,6 @@ import { buildNavigation, type NavDocument } from './epub-navigation.ts';
 import { paginateBook, type BookPrinter } from './epub-pagination.ts';
 import { packEpub } from './epub-package.ts';
 import { addEpubSemantics, chapterSection, linkAcrossDocuments } from './epub-semantics.ts';
-
-const EPUB_FONTS = [
-  'NotoSerifDevanagari-Regular.ttf',
-  'NotoSerifDevanagari-Bold.ttf',
-  'NotoSerif-Regular.ttf',
-  'NotoSerif-Bold.ttf',
-  'NotoSerif-Italic.ttf',
-];
 
 /** Words the reader sees around the book's own text. */
 const LABELS = {
