@@ -8,16 +8,8 @@ import type { Book } from '../book.ts';
 import { loadConfig } from '../config/load.ts';
 import { checkManuscript, readManuscript } from '../manuscript.ts';
 import { bookDocument, FONTS_DIR, handoutDocument, TEMPLATES_DIR, type PrintLayout } from '../render/document.ts';
+import { CONTENT_TYPES } from '../render/sandbox.ts';
 import { formatMessages } from '../report.ts';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.css': 'text/css; charset=utf-8',
-  '.ttf': 'font/ttf',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.svg': 'image/svg+xml',
-};
 
 /**
  * On screen Chrome ignores `@page`, so the preview sets each layout's text width to its

@@ -8,6 +8,7 @@ import { visit } from 'unist-util-visit';
 import { splitChapters, type Book } from '../book.ts';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
 import { EPUB_FONTS, subsetFontFiles } from '../fonts/subset.ts';
+import { IMAGE_TYPES } from '../pipeline/rehype-images.ts';
 import { toXhtml } from './epub-xhtml.ts';
 import { readCover, renderCover, type CoverImage } from './cover.ts';
 import { TEMPLATES_DIR, titleBlock } from './document.ts';
@@ -198,15 +199,6 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
     inputs.modified,
   );
 }
-
-const IMAGE_TYPES: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.svg': 'image/svg+xml',
-  '.webp': 'image/webp',
-};
 
 /**
  * The manuscript's checked images, packed as `images/image-N.ext` (ASCII names), with each

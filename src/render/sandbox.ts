@@ -12,7 +12,8 @@ import { FONTS_DIR, TEMPLATES_DIR } from './document.ts';
 /** The made-up origin the print page is served from; `.invalid` never resolves. */
 export const ORIGIN = 'http://mudran.invalid';
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
+/** Media types of every file mudran serves to a page. */
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ...IMAGE_TYPES,
   '.css': 'text/css; charset=utf-8',
   '.ttf': 'font/ttf',
