@@ -68,7 +68,7 @@ const browser = await launchBrowser();
 const formats: PdfFormat[] = ['pdf', 'handout', 'booklet'];
 const rows: string[][] = [];
 try {
-  const chrome = pdfRenderer(browser, book, (pdf) => Promise.resolve(pdf));
+  const chrome = pdfRenderer(browser, book, { textLayer: (pdf) => Promise.resolve(pdf) });
   const mudran = pdfRenderer(browser, book);
   for (const format of formats) {
     for (const [stage, render] of [

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import type { VFile } from 'vfile';
 import type { Book } from './book.ts';
-import type { PdfRenderer, pdfRenderer as PdfRendererFactory } from './render/pdf.ts';
+import type { PdfFormat, PdfRenderer, pdfRenderer as PdfRendererFactory } from './render/pdf.ts';
 import type { FrontMatterDefaults } from './config/schema.ts';
 import { checkManuscript, EnvironmentError, readManuscript } from './manuscript.ts';
 import { outputName, type Format } from './formats.ts';
@@ -98,7 +98,7 @@ async function renderBook(
   options: BuildOptions,
 ): Promise<Output[]> {
   const { pdfRenderer } = await import('./render/pdf.ts');
-  const renderPdf = sessionRenderer(browser, book, pdfRenderer);
+  const renderPdf = sessionRenderer(browser, book, pdfRenderer, options.formats.includes('epub'));
   return Promise.all(
     options.formats.map(async (format) => {
       const bytes = await timed(options, { stage: format, file: filePath }, () =>
@@ -124,9 +124,13 @@ async function renderFormat(
   renderPdf: PdfRenderer,
 ): Promise<Uint8Array> {
   if (format === 'epub') {
-    const [{ buildEpub }, { pdfRenderer }] = await Promise.all([import('./render/epub.ts'), import('./render/pdf.ts')]);
-    // The EPUB's page-list comes from the book printed with page markers (see epub-pagination.ts).
-    return browser.run((chromium) => buildEpub(chromium, book, (marked) => pdfRenderer(chromium, marked)('pdf')));
+    const { buildEpub } = await import('./render/epub.ts');
+    // The EPUB's page-list comes from the book's first print, which carries page markers
+    // (see epub-pagination.ts). Nothing here holds a browser slot while it waits for that print.
+    return buildEpub(book, {
+      withBrowser: (job) => browser.run(job),
+      markerPages: () => renderPdf.markerPages(),
+    });
   }
   return renderPdf(format);
 }
@@ -140,14 +144,22 @@ async function countPages(pdf: Uint8Array): Promise<number> {
  * The book's PDF renderer on the session's browser. One renderer per browser, so the formats
  * share one print of the book; a browser that replaced a broken one gets its own.
  */
-function sessionRenderer(browser: BrowserSession, book: Book, pdfRenderer: typeof PdfRendererFactory): PdfRenderer {
+function sessionRenderer(
+  browser: BrowserSession,
+  book: Book,
+  pdfRenderer: typeof PdfRendererFactory,
+  pageMarkers: boolean,
+): PdfRenderer {
   const renderers = new Map<Browser, PdfRenderer>();
-  return (format) =>
+  const on = <T>(job: (renderer: PdfRenderer) => Promise<T>) =>
     browser.run((chromium) => {
-      const renderer = renderers.get(chromium) ?? pdfRenderer(chromium, book);
+      const renderer = renderers.get(chromium) ?? pdfRenderer(chromium, book, { pageMarkers });
       renderers.set(chromium, renderer);
-      return renderer(format);
+      return job(renderer);
     });
+  return Object.assign((format: PdfFormat) => on((renderer) => renderer(format)), {
+    markerPages: () => on((renderer) => renderer.markerPages()),
+  });
 }
 /** Two manuscripts named alike (`a/book.md`, `b/book.md`) would overwrite each other's outputs. */
 function refuseSharedNames(paths: readonly string[]): void {

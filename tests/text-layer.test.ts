@@ -40,7 +40,7 @@ beforeAll(async () => {
     const book: Book | undefined = await checkManuscript(file);
     if (!book) throw new Error(`${manuscript} has errors: ${file.messages.join('; ')}`);
     const words = [book.matter.title, toString(book.tree)];
-    const chrome = pdfRenderer(browser, book, (pdf) => Promise.resolve(pdf));
+    const chrome = pdfRenderer(browser, book, { textLayer: (pdf) => Promise.resolve(pdf) });
     const mudran = pdfRenderer(browser, book);
     for (const layout of LAYOUTS) {
       printed.push({ name: book.name, layout, words, before: await chrome(layout), after: await mudran(layout) });

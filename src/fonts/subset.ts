@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,7 +50,8 @@ export async function subsetFontFiles(
       if (!(await access(file).then(() => true, () => false))) {
         // Loaded here, not at start-up: it compiles HarfBuzz's WebAssembly.
         const { default: subsetFont } = await import('subset-font');
-        const temporary = `${file}.${process.pid}.tmp`;
+        // Unique, so two books of this run cutting the same subset never share a temporary file.
+        const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
         await writeFile(temporary, await subsetFont(full, characters, OPTIONS));
         await rename(temporary, file);
       }

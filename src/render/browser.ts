@@ -75,9 +75,12 @@ export class BrowserSession {
   // Dozens of pages printing at once only starve each other into time-outs.
   #free = Math.max(2, availableParallelism());
   #waiting: (() => void)[] = [];
+  // Once closed (the run ended, or failed), jobs still queued must not start a new browser.
+  #closed = false;
 
   /** Starts Chromium now, so it is ready when the first PDF needs it. */
   start(): Promise<Browser> {
+    if (this.#closed) return Promise.reject(new Error('the browser session is closed'));
     if (!this.#current) {
       this.#current = launchBrowser();
       // Settle the launch even if nobody waits for it, so no rejection goes unhandled.
@@ -104,7 +107,7 @@ export class BrowserSession {
     try {
       return await job(browser);
     } catch (error) {
-      if (!brokeDown(error, browser)) throw error;
+      if (this.#closed || !brokeDown(error, browser)) throw error;
       // Several jobs may notice the same breakdown: only the first replaces the browser.
       if (this.#current === first) {
         browser.process()?.kill('SIGKILL');
@@ -123,6 +126,7 @@ export class BrowserSession {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#current?.then((browser) => browser.close()).catch(() => undefined);
   }
 }

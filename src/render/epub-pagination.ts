@@ -4,31 +4,38 @@ import { headingRank } from 'hast-util-heading-rank';
 import { SKIP, visitParents } from 'unist-util-visit-parents';
 import { splitChapters, type Book } from '../book.ts';
 import type { Pagination } from './epub.ts';
-import { readDestinationPages } from './pdf-destinations.ts';
 
 const MARKER_PREFIX = 'mudran-page-marker-';
 
 /** After the end of a sentence: a danda, double danda, or Latin sentence punctuation and space. */
 const SENTENCE_END = /[।॥?!.]\s+/gu;
 
-/** Prints a book as the A5 book PDF (its layout decides where pages break). */
-export type BookPrinter = (book: Book) => Promise<Uint8Array>;
+/** Where each page marker of `withPageMarkers(book)` lands in the A5 book PDF: id → page. */
+export type MarkerPages = ReadonlyMap<string, number>;
 
 /**
- * Finds where each page of the A5 book begins in the text. The book is printed once more with
- * an empty self-link (`<a id="m" href="#m">`, which Chrome records as a named destination
+ * Finds where each page of the A5 book begins in the text. The book's first print carries an
+ * empty self-link (`<a id="m" href="#m">`, which Chrome records as a named destination
  * without changing the layout) before every heading, at the start of every text run and after
- * every sentence; the first marker on each page becomes that page's page-break in the EPUB.
- * Pages that hold no text of the body (the title page, blank pages) have no entry.
+ * every sentence (see pdf.ts); the first marker on each page becomes that page's page-break in
+ * the EPUB. Pages that hold no text of the body (the title page, blank pages) have no entry.
  */
-export async function paginateBook(book: Book, printBook: BookPrinter): Promise<Pagination> {
-  const marked = addPageMarkers(book.tree);
-  const pdf = await printBook({ ...book, tree: marked, chapters: splitChapters(marked, book.matter.title) });
-  const pages = await readDestinationPages(pdf);
+export function paginateBook(book: Book, pages: MarkerPages): Pagination {
   return {
-    tree: placePageBreaks(marked, pages),
+    tree: placePageBreaks(addPageMarkers(book.tree), pages),
     source: `${book.matter.title}: ${book.matter.trim} मुद्रित संस्करण (${book.name}.pdf)`,
   };
+}
+
+/** The book with page markers in its text; the same book always gets the same marker ids. */
+export function withPageMarkers(book: Book): Book {
+  const marked = addPageMarkers(book.tree);
+  return { ...book, tree: marked, chapters: splitChapters(marked, book.matter.title) };
+}
+
+/** Whether a named destination is a page marker rather than a heading or footnote. */
+export function isPageMarker(id: string): boolean {
+  return id.startsWith(MARKER_PREFIX);
 }
 
 /** A copy of the tree with numbered, empty marker links in reading order. */

@@ -13,7 +13,7 @@ import { toXhtml } from './epub-xhtml.ts';
 import { readCover, renderCover, type CoverImage } from './cover.ts';
 import { TEMPLATES_DIR, titleBlock } from './document.ts';
 import { buildNavigation, type NavDocument } from './epub-navigation.ts';
-import { paginateBook, type BookPrinter } from './epub-pagination.ts';
+import { paginateBook, type MarkerPages } from './epub-pagination.ts';
 import { packEpub } from './epub-package.ts';
 import { addEpubSemantics, chapterSection, linkAcrossDocuments } from './epub-semantics.ts';
 
@@ -48,16 +48,25 @@ export interface EpubInputs {
   modified: Date;
 }
 
+/** What the EPUB takes from the browser. */
+export interface EpubSources {
+  /** Runs a job on the run's browser: the cover is rendered there. */
+  withBrowser: <T>(job: (browser: Browser) => Promise<T>) => Promise<T>;
+  /** Where the A5 book's pages begin (see pdf.ts, `pageMarkers`). */
+  markerPages: () => Promise<MarkerPages>;
+}
+
 /**
  * The EPUB of a book: its cover read from the manuscript's `cover` image or rendered, its pages matched to the A5 book's, dated from
  * SOURCE_DATE_EPOCH when set (reproducible builds) and from now otherwise.
  */
-export async function buildEpub(browser: Browser, book: Book, printBook: BookPrinter): Promise<Uint8Array> {
+export async function buildEpub(book: Book, sources: EpubSources): Promise<Uint8Array> {
   const { cover: coverFile } = book.matter;
-  const [cover, pagination] = await Promise.all([
-    coverFile ? readCover(coverFile) : renderCover(browser, book.matter),
-    paginateBook(book, printBook),
+  const [cover, pages] = await Promise.all([
+    coverFile ? readCover(coverFile) : sources.withBrowser((browser) => renderCover(browser, book.matter)),
+    sources.markerPages(),
   ]);
+  const pagination = paginateBook(book, pages);
   const epoch = process.env['SOURCE_DATE_EPOCH'];
   const modified = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
   return renderEpub(book, { cover, pagination, modified });

@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFStream, type PDFObject } from 'pdf-lib';
+import {
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFRef,
+  PDFStream,
+  PDFString,
+  type PDFObject,
+} from 'pdf-lib';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
 import { nameDestinationsByString } from './pdf-destinations.ts';
 
@@ -40,6 +50,7 @@ export async function finishPdf(pdf: Uint8Array, metadata: PdfMetadata): Promise
   document.setModificationDate(date);
   document.setLanguage(matter.lang);
   nameDestinationsByString(document);
+  renumberStructureIds(document);
 
   const id = createHash('sha256').update(metadata.fingerprint).digest('hex');
   const { context } = document;
@@ -52,6 +63,60 @@ export async function finishPdf(pdf: Uint8Array, metadata: PdfMetadata): Promise
   context.trailerInfo.ID = context.obj([fileId, fileId]);
   dropUnreachableObjects(document);
   return document.save({ updateFieldAppearances: false });
+}
+
+/**
+ * Chrome names the structure elements it gives an /ID (table headers, for the cells' /Headers)
+ * after DOM node numbers, which depend on what else the browser printed before: renamed in the
+ * structure tree's reading order, the same book gets the same ids however its prints were
+ * scheduled.
+ */
+function renumberStructureIds(document: PDFDocument): void {
+  const { context } = document;
+  const root = document.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict);
+  if (!root) return;
+  const renamed = new Map<string, string>();
+  const named: [string, PDFRef][] = [];
+  const elements: PDFDict[] = [];
+  const pending: PDFObject[] = [root.get(PDFName.of('K'))].filter((kid): kid is PDFObject => kid !== undefined);
+  const seen = new Set<PDFRef>();
+  while (pending.length > 0) {
+    const kid = pending.shift();
+    const ref = kid instanceof PDFRef ? kid : undefined;
+    if (ref && seen.has(ref)) continue;
+    if (ref) seen.add(ref);
+    const object = kid instanceof PDFRef ? context.lookup(kid) : kid;
+    if (object instanceof PDFArray) {
+      pending.unshift(...object.asArray());
+      continue;
+    }
+    if (!(object instanceof PDFDict) || object.get(PDFName.of('S')) === undefined) continue;
+    elements.push(object);
+    const id = object.get(PDFName.of('ID'));
+    if ((id instanceof PDFString || id instanceof PDFHexString) && ref) {
+      const fresh = `id${String(renamed.size + 1).padStart(8, '0')}`;
+      renamed.set(id.decodeText(), fresh);
+      named.push([fresh, ref]);
+      object.set(PDFName.of('ID'), PDFString.of(fresh));
+    }
+    const kids = object.get(PDFName.of('K'));
+    if (kids !== undefined) pending.unshift(kids);
+  }
+  if (renamed.size === 0) return;
+  const rename = (value: PDFObject) =>
+    value instanceof PDFString || value instanceof PDFHexString
+      ? PDFString.of(renamed.get(value.decodeText()) ?? value.decodeText())
+      : value;
+  for (const element of elements) {
+    const attributes = context.lookup(element.get(PDFName.of('A')));
+    const owners = attributes instanceof PDFArray ? attributes.asArray().map((a) => context.lookup(a)) : [attributes];
+    for (const owner of owners) {
+      const headers = owner instanceof PDFDict ? owner.lookupMaybe(PDFName.of('Headers'), PDFArray) : undefined;
+      headers?.asArray().forEach((header, index) => headers.set(index, rename(header)));
+    }
+  }
+  // Zero-padded, so the order of creation is the order of the bytes a name tree wants.
+  root.set(PDFName.of('IDTree'), context.obj({ Names: named.flatMap(([id, ref]) => [PDFString.of(id), ref]) }));
 }
 
 /**

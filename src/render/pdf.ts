@@ -9,26 +9,39 @@ import { buildDate, finishPdf } from './pdf-post.ts';
 import { rewriteTextLayer } from './pdf-text-layer.ts';
 import { readDestinationPages } from './pdf-destinations.ts';
 import { addBleedAndMarks } from './press.ts';
+import { isPageMarker, withPageMarkers, type MarkerPages } from './epub-pagination.ts';
 import { sandboxPage } from './sandbox.ts';
 
 export type PdfFormat = 'pdf' | 'handout' | 'booklet' | 'press';
-export type PdfRenderer = (format: PdfFormat) => Promise<Uint8Array>;
+
+export interface PdfRenderer {
+  (format: PdfFormat): Promise<Uint8Array>;
+  /** Where each page marker of the book lands in the A5 book PDF (needs `pageMarkers`). */
+  markerPages(): Promise<MarkerPages>;
+}
+
+export interface PdfRendererOptions {
+  /** Makes every word extract whole in poppler, MuPDF and pdf.js; the text bench passes Chrome's own. */
+  textLayer?: (pdf: Uint8Array) => Promise<Uint8Array>;
+  /** The EPUB's page-list will be asked for: the book's first print carries page markers. */
+  pageMarkers?: boolean;
+}
 
 /**
  * Renders the PDF formats of one book with one browser. The book is printed once however many
  * formats need it: the booklet and the print-shop file are made from its bytes with pdf-lib.
  */
-export function pdfRenderer(
-  browser: Browser,
-  book: Book,
-  // Makes every word extract whole in poppler, MuPDF and pdf.js; the text bench passes Chrome's own.
-  textLayer: (pdf: Uint8Array) => Promise<Uint8Array> = rewriteTextLayer,
-): PdfRenderer {
+export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOptions = {}): PdfRenderer {
+  const { textLayer = rewriteTextLayer, pageMarkers = false } = options;
   const metadata = { matter: book.matter, date: buildDate() };
+  let first: Promise<FirstPrint> | undefined;
   let printed: Promise<{ pdf: Uint8Array; fingerprint: string }> | undefined;
+  const firstPrint = () => (first ??= printFirst(browser, book, pageMarkers));
   const printedBook = () =>
-    (printed ??= printBook(browser, book).then(async (book) => ({ ...book, pdf: await textLayer(book.pdf) })));
-  return async (format) => {
+    (printed ??= firstPrint()
+      .then((landed) => printBook(browser, book, landed))
+      .then(async (book) => ({ ...book, pdf: await textLayer(book.pdf) })));
+  const render = async (format: PdfFormat) => {
     if (format === 'handout') {
       const html = await handoutDocument(book);
       return finishPdf(await textLayer(await printHtml(browser, book, html)), {
@@ -42,39 +55,81 @@ export function pdfRenderer(
     if (format === 'booklet') return finishPdf(await imposeBooklet(pdf), id);
     return finishPdf(await addBleedAndMarks(pdf), id);
   };
+  return Object.assign(render, {
+    async markerPages() {
+      if (!pageMarkers) throw new Error('pdfRenderer was made without pageMarkers');
+      const { pdf, openings } = await firstPrint();
+      if (!pdf) throw new Error('the first print of a book with page markers is missing');
+      const pages = await readDestinationPages(pdf);
+      // The second print adds a blank page before each chapter that would open on a left page.
+      const shifts = [...openings.values()].filter((opening) => opening.blankBefore).map((opening) => opening.page);
+      const markers = new Map<string, number>();
+      for (const [id, page] of pages) {
+        if (isPageMarker(id)) markers.set(id, page + shifts.filter((opening) => opening <= page).length);
+      }
+      return markers;
+    },
+  });
+}
+
+/** The book's first print, when one is needed, and where each chapter opens in it. */
+interface FirstPrint {
+  pdf: Uint8Array | undefined;
+  /** Per chapter: its page in the first print, and whether a blank page goes before it. */
+  openings: Map<string, { page: number; blankBefore: boolean }>;
 }
 
 /**
- * Prints the book twice: the first print shows where each chapter opens; the second fills in
- * the contents page numbers, the blank pages that make chapters open on the right and the
- * chapter openings without running heads. Nothing in the second print changes how a chapter
- * flows, so the pages must land where the first print said; that is checked.
+ * The first print shows where each chapter opens, for the contents page numbers and the blank
+ * pages that make chapters open on the right; with page markers it also shows where each
+ * sentence lands, for the EPUB's page-list. A book without contents and markers needs none.
  */
-async function printBook(browser: Browser, book: Book): Promise<{ pdf: Uint8Array; fingerprint: string }> {
-  const first = hasContents(book)
-    ? await printHtml(browser, book, await bookDocument(book, { blankBefore: new Set() }))
-    : undefined;
-  const landed = first
-    ? await readDestinationPages(first)
-    : // Without a contents page there is one chapter, right after the title page and its back.
-      new Map(book.chapters.map((chapter) => [chapter.id, FRONT_PAGES_WITHOUT_CONTENTS + 1]));
-  const openings = new Map<string, number>();
-  const blankBefore = new Set<string>();
+async function printFirst(browser: Browser, book: Book, pageMarkers: boolean): Promise<FirstPrint> {
+  const printed = pageMarkers ? withPageMarkers(book) : book;
+  const pdf =
+    hasContents(book) || pageMarkers
+      ? await printHtml(browser, printed, await bookDocument(printed, { blankBefore: new Set() }))
+      : undefined;
+  const landed =
+    pdf && hasContents(book)
+      ? await readDestinationPages(pdf)
+      : // Without a contents page there is one chapter, right after the title page and its back.
+        new Map(book.chapters.map((chapter) => [chapter.id, FRONT_PAGES_WITHOUT_CONTENTS + 1]));
+  const openings: FirstPrint['openings'] = new Map();
   let added = 0;
   for (const chapter of book.chapters) {
     const found = landed.get(chapter.id);
     if (found === undefined) throw new Error(`the first print has no destination for chapter ${chapter.id}`);
-    let page = found + added;
-    if (page % 2 === 0) {
-      blankBefore.add(chapter.id);
+    const blankBefore = (found + added) % 2 === 0;
+    if (blankBefore) added += 1;
+    openings.set(chapter.id, { page: found, blankBefore });
+  }
+  return { pdf, openings };
+}
+
+/**
+ * The book's print: it fills in the contents page numbers, the blank pages that make chapters
+ * open on the right and the chapter openings without running heads. Nothing in it changes how
+ * a chapter flows, so the pages must land where the first print said; that is checked.
+ */
+async function printBook(
+  browser: Browser,
+  book: Book,
+  first: FirstPrint,
+): Promise<{ pdf: Uint8Array; fingerprint: string }> {
+  const openings = new Map<string, number>();
+  const blankBefore = new Set<string>();
+  let added = 0;
+  for (const [id, opening] of first.openings) {
+    if (opening.blankBefore) {
+      blankBefore.add(id);
       added += 1;
-      page += 1;
     }
-    openings.set(chapter.id, page);
+    openings.set(id, opening.page + added);
   }
   const html = await bookDocument(book, { openings, blankBefore });
   const pdf = await printHtml(browser, book, html);
-  if (first) await checkSecondPrint(first, pdf, openings, added);
+  if (first.pdf && hasContents(book)) await checkSecondPrint(first.pdf, pdf, openings, added);
   return { pdf, fingerprint: html };
 }
 
