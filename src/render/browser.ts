@@ -72,8 +72,9 @@ export async function launchBrowser(): Promise<Browser> {
  */
 export class BrowserSession {
   #current: Promise<Browser> | undefined;
-  // Dozens of pages printing at once only starve each other into time-outs.
-  #free = Math.max(2, availableParallelism());
+  // Dozens of pages printing at once only starve each other into time-outs; two per core keep
+  // Chromium busy while Node works on the PDFs already printed.
+  #free = Math.max(4, 2 * availableParallelism());
   #waiting: (() => void)[] = [];
   // Once closed (the run ended, or failed), jobs still queued must not start a new browser.
   #closed = false;

@@ -7,6 +7,7 @@ import { h } from 'hastscript';
 import { subsetFontFiles } from '../fonts/subset.ts';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
 import { EnvironmentError } from '../manuscript.ts';
+import { withPage } from './page-pool.ts';
 import { toHtmlString } from '../pipeline/index.ts';
 import { TEMPLATES_DIR, fillTemplate } from './document.ts';
 
@@ -69,8 +70,7 @@ export async function renderCover(browser: Browser, matter: FrontMatter): Promis
     fontFaces: fontFaces.join('\n'),
   });
 
-  const page = await browser.newPage();
-  try {
+  return withPage(browser, 'cover', async (page) => {
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (request) => {
@@ -80,10 +80,8 @@ export async function renderCover(browser: Browser, matter: FrontMatter): Promis
     await page.setContent(html, { waitUntil: 'load' });
     await page.evaluate(() => document.fonts.ready);
     const bytes = await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: WIDTH, height: HEIGHT } });
-    return { bytes, mediaType: 'image/png', extension: 'png' };
-  } finally {
-    await page.close();
-  }
+    return { bytes, mediaType: 'image/png', extension: 'png' } as const;
+  });
 }
 
 function text(value: string): string {

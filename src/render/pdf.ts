@@ -10,6 +10,7 @@ import { rewriteTextLayer } from './pdf-text-layer.ts';
 import { readDestinationPages } from './pdf-destinations.ts';
 import { addBleedAndMarks } from './press.ts';
 import { isPageMarker, withPageMarkers, type MarkerPages } from './epub-pagination.ts';
+import { withPage } from './page-pool.ts';
 import { sandboxPage } from './sandbox.ts';
 
 export type PdfFormat = 'pdf' | 'handout' | 'booklet' | 'press';
@@ -37,8 +38,11 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
   let first: Promise<FirstPrint> | undefined;
   let printed: Promise<{ pdf: Uint8Array; fingerprint: string }> | undefined;
   const firstPrint = () => (first ??= printFirst(browser, book, pageMarkers));
+  // Without a contents page the book's print needs nothing from the first: both run at once.
+  const layout = () =>
+    hasContents(book) ? firstPrint() : Promise.resolve({ pdf: undefined, openings: openingsOf(book) });
   const printedBook = () =>
-    (printed ??= firstPrint()
+    (printed ??= layout()
       .then((landed) => printBook(browser, book, landed))
       .then(async (book) => ({ ...book, pdf: await textLayer(book.pdf) })));
   const render = async (format: PdfFormat) => {
@@ -90,21 +94,25 @@ async function printFirst(browser: Browser, book: Book, pageMarkers: boolean): P
     hasContents(book) || pageMarkers
       ? await printHtml(browser, printed, await bookDocument(printed, { blankBefore: new Set() }))
       : undefined;
-  const landed =
-    pdf && hasContents(book)
-      ? await readDestinationPages(pdf)
-      : // Without a contents page there is one chapter, right after the title page and its back.
-        new Map(book.chapters.map((chapter) => [chapter.id, FRONT_PAGES_WITHOUT_CONTENTS + 1]));
+  return { pdf, openings: openingsOf(book, pdf && hasContents(book) ? await readDestinationPages(pdf) : undefined) };
+}
+
+/**
+ * Where each chapter opens in the first print (`landed`, from its destinations), and whether a
+ * blank page goes before it so that it opens on a right-hand page.
+ */
+function openingsOf(book: Book, landed?: ReadonlyMap<string, number>): FirstPrint['openings'] {
   const openings: FirstPrint['openings'] = new Map();
   let added = 0;
   for (const chapter of book.chapters) {
-    const found = landed.get(chapter.id);
+    // Without a contents page there is one chapter, right after the title page and its back.
+    const found = landed ? landed.get(chapter.id) : FRONT_PAGES_WITHOUT_CONTENTS + 1;
     if (found === undefined) throw new Error(`the first print has no destination for chapter ${chapter.id}`);
     const blankBefore = (found + added) % 2 === 0;
     if (blankBefore) added += 1;
     openings.set(chapter.id, { page: found, blankBefore });
   }
-  return { pdf, openings };
+  return openings;
 }
 
 /**
@@ -158,8 +166,7 @@ async function pageCount(pdf: Uint8Array): Promise<number> {
  * reported on the manuscript (see sandbox.ts).
  */
 async function printHtml(browser: Browser, book: Book, html: string): Promise<Uint8Array> {
-  const page = await browser.newPage();
-  try {
+  return withPage(browser, 'print', async (page) => {
     const sandbox = await sandboxPage(page, book, html, 'print');
     await page.goto(sandbox.url, { waitUntil: 'load', timeout: BROWSER_TIMEOUT_MS });
     const pdf = await page.pdf({
@@ -171,7 +178,5 @@ async function printHtml(browser: Browser, book: Book, html: string): Promise<Ui
     });
     await sandbox.assertComplete();
     return pdf;
-  } finally {
-    await page.close().catch(() => undefined);
-  }
+  });
 }
