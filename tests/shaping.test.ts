@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toString } from 'hast-util-to-string';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +87,24 @@ describe('shaping checks', () => {
   it('shapes each distinct word once', () => {
     const check = createWordChecker(fonts);
     expect(check('पाकिस्तान')).toBe(check('पाकिस्तान'));
+  });
+
+  it('reports the same from words checked by an earlier run as from a cold check', async () => {
+    // A fresh TMPDIR: the first run shapes every word and keeps the findings, the second reuses them.
+    const tmp = await tempDir();
+    const input = path.join(FIXTURES, 'broken', 'input.md');
+    const cold = await mudran(['check', input], { env: { TMPDIR: tmp } });
+    const kept = await readdir(path.join(tmp, 'mudran-check'));
+    expect(kept).toHaveLength(1);
+    const warm = await mudran(['check', input], { env: { TMPDIR: tmp } });
+    expect(cold.code).toBe(1);
+    expect(warm.code).toBe(1);
+    const messages = (run: { stderr: string }) => run.stderr.split('\n').filter((line) => line.startsWith(input));
+    expect(messages(cold).length).toBeGreaterThan(10);
+    expect(messages(warm)).toEqual(messages(cold));
+    // A damaged cache is one to rebuild, not a failure.
+    await writeFile(path.join(tmp, 'mudran-check', kept[0] ?? ''), '{"regular": [["क", ');
+    expect(messages(await mudran(['check', input], { env: { TMPDIR: tmp } }))).toEqual(messages(cold));
   });
 
   it('stops `check` and `build` with exit 1 and writes nothing', async () => {

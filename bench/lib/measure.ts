@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromiumArgs } from '../../src/render/browser.ts';
@@ -21,13 +21,21 @@ export interface Measured {
 
 /**
  * Runs a command under GNU time (for the CPU of its whole tree), timing its wall clock and
- * sampling its process tree's memory every 50 ms.
+ * sampling its process tree's memory every 50 ms. `cold` runs it with a fresh, empty TMPDIR,
+ * so none of mudran's caches (checked words, font subsets, in $TMPDIR/mudran-*) helps.
  */
-export async function measure(command: string, args: string[], cwd = ROOT): Promise<Measured> {
-  const times = path.join(await tempDir(), 'time');
+export async function measure(
+  command: string,
+  args: string[],
+  { cwd = ROOT, cold = false }: { cwd?: string; cold?: boolean } = {},
+): Promise<Measured> {
+  const scratch = await tempDir();
+  const times = path.join(scratch, 'time');
+  const env = cold ? { ...process.env, TMPDIR: await mkdtemp(path.join(scratch, 'tmp-')) } : process.env;
   const start = performance.now();
   const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', times, command, ...args], {
     cwd,
+    env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -45,6 +53,7 @@ export async function measure(command: string, args: string[], cwd = ROOT): Prom
   sampling = false;
   await sampler;
   const [user, system] = (await readFile(times, 'utf8')).trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+  await rm(scratch, { recursive: true, force: true });
   return { seconds, cpuSeconds: (user ?? 0) + (system ?? 0), peakBytes, code, stderr };
 }
 

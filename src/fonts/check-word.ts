@@ -9,10 +9,13 @@ export type WordChecker = (word: string) => readonly Finding[];
 
 /**
  * A word checker over a font stack that shapes each distinct word once, so a book-length
- * manuscript costs about as much as its vocabulary.
+ * manuscript costs about as much as its vocabulary. `cache` may come filled (check-cache.ts)
+ * and receives every word checked.
  */
-export function createWordChecker(fonts: readonly StackFont[]): WordChecker {
-  const cache = new Map<string, readonly Finding[]>();
+export function createWordChecker(
+  fonts: readonly StackFont[],
+  cache = new Map<string, readonly Finding[]>(),
+): WordChecker {
   return (word) => {
     let findings = cache.get(word);
     if (!findings) {

@@ -13,8 +13,6 @@ import { FONTS_DIR } from './stack.ts';
  */
 const OPTIONS = { targetFormat: 'truetype', glyphNames: true } as const;
 
-/** Subsets are kept here, named by what they were cut from, so a rebuild reuses them. */
-const CACHE_DIR = path.join(os.tmpdir(), 'mudran-fonts');
 
 /** The shipped fonts the EPUB embeds, as subsets. */
 export const EPUB_FONTS = [
@@ -39,14 +37,16 @@ export async function subsetFontFiles(
   text: string,
 ): Promise<{ filename: string; url: string }[]> {
   const characters = subsetCharacters(text);
-  await mkdir(CACHE_DIR, { recursive: true });
+  // Subsets are kept, named by what they were cut from, so a rebuild reuses them.
+  const folder = path.join(os.tmpdir(), 'mudran-fonts');
+  await mkdir(folder, { recursive: true });
   return Promise.all(
     filenames.map(async (filename) => {
       const full = await readFile(path.join(FONTS_DIR, filename)).catch((error: unknown) => {
         throw new EnvironmentError(`cannot read font ${filename}: ${(error as Error).message}`);
       });
       const key = createHash('sha256').update(full).update(JSON.stringify(OPTIONS)).update(characters).digest('hex').slice(0, 20);
-      const file = path.join(CACHE_DIR, `${key}-${filename}`);
+      const file = path.join(folder, `${key}-${filename}`);
       if (!(await access(file).then(() => true, () => false))) {
         // Loaded here, not at start-up: it compiles HarfBuzz's WebAssembly.
         const { default: subsetFont } = await import('subset-font');

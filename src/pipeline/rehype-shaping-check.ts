@@ -1,6 +1,7 @@
 import type { Element, Root } from 'hast';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
+import { checkedWords, saveCheckedWords } from '../fonts/check-cache.ts';
 import { createWordChecker, type WordChecker } from '../fonts/check-word.ts';
 import type { FaceStyle, FontStacks } from '../fonts/stack.ts';
 import { reportError, reportWarning } from './messages.ts';
@@ -36,13 +37,15 @@ const ITALIC = new Set(['i', 'em', 'cite', 'dfn', 'var']);
  */
 export default function rehypeShapingCheck(options: ShapingCheckOptions) {
   const { fonts } = options;
-  const checkers: Record<FaceStyle, WordChecker> = {
-    regular: createWordChecker(fonts.regular),
-    bold: createWordChecker(fonts.bold),
-    italic: createWordChecker(fonts.italic),
-    boldItalic: createWordChecker(fonts.boldItalic),
-  };
-  return (tree: Root, file: VFile) => {
+  return async (tree: Root, file: VFile) => {
+    // Words any earlier manuscript or run checked with these fonts are not shaped again.
+    const known = await checkedWords();
+    const checkers: Record<FaceStyle, WordChecker> = {
+      regular: createWordChecker(fonts.regular, known.regular),
+      bold: createWordChecker(fonts.bold, known.bold),
+      italic: createWordChecker(fonts.italic, known.italic),
+      boldItalic: createWordChecker(fonts.boldItalic, known.boldItalic),
+    };
     const manuscript = String(file.value);
     const lines = location(file);
 
@@ -91,5 +94,6 @@ export default function rehypeShapingCheck(options: ShapingCheckOptions) {
       }
     };
     walk(tree, false, false);
+    await saveCheckedWords();
   };
 }

@@ -1,0 +1,96 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Finding } from './sequences.ts';
+import { FONT_STACKS, FONTS_DIR, type FaceStyle } from './stack.ts';
+
+/** What the word check found, per face style and word. */
+export type CheckedWords = Record<FaceStyle, Map<string, readonly Finding[]>>;
+
+const STYLES: readonly FaceStyle[] = ['regular', 'bold', 'italic', 'boldItalic'];
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+
+interface Store {
+  words: CheckedWords;
+  /** The cache file, or none when its inputs cannot be read. */
+  file: string | undefined;
+  /** How many words the file holds. */
+  saved: number;
+}
+
+let store: Promise<Store> | undefined;
+
+/**
+ * The words checked so far, shared by every manuscript of the process and kept between runs:
+ * a manuscript is shaped only for the words no earlier run has seen with these fonts and
+ * this code. A missing or unreadable cache is an empty one.
+ */
+export async function checkedWords(): Promise<CheckedWords> {
+  return (await openStore()).words;
+}
+
+function openStore(): Promise<Store> {
+  store ??= (async () => {
+    const words = Object.fromEntries(STYLES.map((style) => [style, new Map()])) as CheckedWords;
+    // Next to the font subsets, in the temporary folder ($TMPDIR): a fresh one means a cold run.
+    const key = await inputsKey();
+    const file = key ? path.join(os.tmpdir(), 'mudran-check', `${key}.json`) : undefined;
+    if (!file) return { words, file, saved: 0 };
+    try {
+      const stored = JSON.parse(await readFile(file, 'utf8')) as Record<FaceStyle, [string, Finding[]][]>;
+      for (const style of STYLES) for (const [word, findings] of stored[style]) words[style].set(word, findings);
+    } catch {
+      // No cache yet, or a damaged one: it is rewritten on save.
+    }
+    return { words, file, saved: count(words) };
+  })();
+  return store;
+}
+
+/** Writes the cache when this run checked words it did not hold (whole file, then renamed). */
+export async function saveCheckedWords(): Promise<void> {
+  const current = await openStore();
+  const total = count(current.words);
+  if (!current.file || total <= current.saved) return;
+  current.saved = total;
+  const data = Object.fromEntries(STYLES.map((style) => [style, [...current.words[style]]]));
+  const temporary = `${current.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await mkdir(path.dirname(current.file), { recursive: true });
+    await writeFile(temporary, JSON.stringify(data));
+    await rename(temporary, current.file);
+  } catch {
+    // A cache that cannot be written only costs the next run time.
+    await rm(temporary, { force: true });
+  }
+}
+
+function count(words: CheckedWords): number {
+  return STYLES.reduce((sum, style) => sum + words[style].size, 0);
+}
+
+/**
+ * Everything a word's findings depend on besides the word: the code of the check, the shapers'
+ * versions (package-lock.json) and the font files. A change to any of them starts a new cache.
+ */
+function inputFiles(): string[] {
+  return [
+  ...['check-word.ts', 'sequences.ts', 'shape.ts', 'stack.ts', 'check-cache.ts'].map((file) =>
+    path.join(ROOT, 'src', 'fonts', file),
+  ),
+  path.join(ROOT, 'package-lock.json'),
+  ...new Set(Object.values(FONT_STACKS).flatMap((stack) => stack.map(({ file }) => path.join(FONTS_DIR, file)))),
+  ];
+}
+
+async function inputsKey(): Promise<string | undefined> {
+  const hash = createHash('sha256');
+  try {
+    for (const file of inputFiles()) hash.update(path.basename(file)).update('\0').update(await readFile(file)).update('\0');
+  } catch {
+    return undefined;
+  }
+  return hash.digest('hex').slice(0, 24);
+}
