@@ -4,7 +4,7 @@ import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bookletOrder } from '../src/render/booklet.ts';
 import { readDestinationPages } from '../src/render/pdf-destinations.ts';
-import { ROOT, mudran, pdfBoxes, pdfInfo, pdfPageText, tempDir } from './tools.ts';
+import { ARTICLE, ROOT, mudran, pdfBoxes, pdfInfo, pdfPageText, tempDir } from './tools.ts';
 
 // The three-chapter book (a footnote in chapter two, a table in chapter three), built twice
 // in every PDF format with the same SOURCE_DATE_EPOCH.
@@ -141,6 +141,27 @@ describe('metadata and reproducibility', () => {
       expect(a.equals(b)).toBe(true);
     },
   );
+
+  it('prints a book with a table to the same bytes alone and beside other books', async () => {
+    // Chrome names table headers' structure elements after DOM node numbers, which depend on
+    // what else the browser printed: mudran renumbers them.
+    const table = path.join(ROOT, 'tests/fixtures/epub/multi-chapter/input.md');
+    const [alone, together] = await Promise.all([tempDir(), tempDir()]);
+    const env = { SOURCE_DATE_EPOCH: String(EPOCH) };
+    const runs = [
+      await mudran(['build', table, '--format', 'pdf', '--out', alone], { env }),
+      await mudran(['build', FIXTURE, ARTICLE, table, '--format', 'pdf,handout', '--out', together], { env }),
+    ];
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    const a = await readFile(path.join(alone, 'input.pdf'));
+    const b = await readFile(path.join(together, 'input.pdf'));
+    const tree = (await PDFDocument.load(a, { updateMetadata: false })).catalog.lookup(
+      PDFName.of('StructTreeRoot'),
+      PDFDict,
+    );
+    expect(tree.lookup(PDFName.of('IDTree'))).toBeInstanceOf(PDFDict);
+    expect(a.equals(b)).toBe(true);
+  });
 });
 
 describe('the print-shop file', () => {
