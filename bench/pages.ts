@@ -16,7 +16,7 @@ for (const chapters of [CHAPTERS_300, CHAPTERS_300 * 2]) {
   const manuscript = path.join(dir, `book-${chapters}.md`);
   await longManuscript(manuscript, chapters);
   const out = path.join(dir, `out-${chapters}`);
-  const built = await measure(MUDRAN, ['build', manuscript, '--out', out], { cold: true });
+  const built = await measure(MUDRAN, ['build', manuscript, '--out', out], { cold: true, memory: true });
   ensureOk(`mudran build of ${chapters} chapters`, built);
   const info = execFileSync('pdfinfo', [path.join(out, `book-${chapters}.pdf`)], { encoding: 'utf8' });
   results.push({

@@ -21,13 +21,13 @@ export interface Measured {
 
 /**
  * Runs a command under GNU time (for the CPU of its whole tree), timing its wall clock and
- * sampling its process tree's memory every 50 ms. `cold` runs it with a fresh, empty TMPDIR,
+ * with `memory`, sampling its process tree's memory every 50 ms. `cold` runs it with a fresh, empty TMPDIR,
  * so none of mudran's caches (checked words, font subsets, in $TMPDIR/mudran-*) helps.
  */
 export async function measure(
   command: string,
   args: string[],
-  { cwd = ROOT, cold = false }: { cwd?: string; cold?: boolean } = {},
+  { cwd = ROOT, cold = false, memory = false }: { cwd?: string; cold?: boolean; memory?: boolean } = {},
 ): Promise<Measured> {
   const scratch = await tempDir();
   const times = path.join(scratch, 'time');
@@ -41,7 +41,8 @@ export async function measure(
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   let peakBytes = 0;
-  let sampling = true;
+  // Reading /proc every 50 ms costs CPU of its own: only where peak memory is reported.
+  let sampling = memory;
   const sampler = (async () => {
     while (sampling) {
       if (child.pid !== undefined) peakBytes = Math.max(peakBytes, await treeRss(child.pid));

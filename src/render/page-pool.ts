@@ -24,8 +24,16 @@ export async function withPage<T>(browser: Browser, kind: PageKind, use: (page: 
   } finally {
     // Each use adds its own request handler.
     page.removeAllListeners('request');
-    if (reusable && !page.isClosed()) pool.push(page);
-    else await page.close().catch(() => undefined);
+    if (reusable && !page.isClosed()) {
+      // An idle tab must not hold a whole book's document: it waits on an empty page, and
+      // joins the pool once it got there (in the background: the job is done).
+      void page.goto('about:blank').then(
+        () => pool.push(page),
+        () => page.close().catch(() => undefined),
+      );
+    } else {
+      await page.close().catch(() => undefined);
+    }
   }
 }
 

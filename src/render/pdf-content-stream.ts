@@ -20,8 +20,11 @@ export interface Operation {
   source: string;
 }
 
-const WHITESPACE = new Set(['\0', '\t', '\n', '\f', '\r', ' ']);
-const DELIMITERS = new Set(['(', ')', '<', '>', '[', ']', '{', '}', '/', '%']);
+/** Character classes by char code (latin1): 1 white-space, 2 delimiter, 0 regular. */
+const CLASS = new Uint8Array(256);
+for (const char of '\0\t\n\f\r ') CLASS[char.charCodeAt(0)] = 1;
+for (const char of '()<>[]{}/%') CLASS[char.charCodeAt(0)] = 2;
+const classOf = (text: string, position: number): number => CLASS[text.charCodeAt(position) & 0xff] ?? 0;
 
 /** Splits a content stream (bytes as a latin1 string) into operations. */
 export function parseContentStream(text: string): Operation[] {
@@ -33,7 +36,7 @@ export function parseContentStream(text: string): Operation[] {
   const skipSpace = (): void => {
     while (position < text.length) {
       const char = text[position] ?? '';
-      if (WHITESPACE.has(char)) position++;
+      if (classOf(text, position) === 1) position++;
       else if (char === '%')
         while (position < text.length && text[position] !== '\n' && text[position] !== '\r') position++;
       else break;
@@ -42,9 +45,7 @@ export function parseContentStream(text: string): Operation[] {
 
   const regularRun = (): string => {
     const from = position;
-    while (position < text.length && !WHITESPACE.has(text[position] ?? '') && !DELIMITERS.has(text[position] ?? '')) {
-      position++;
-    }
+    while (position < text.length && classOf(text, position) === 0) position++;
     return text.slice(from, position);
   };
 
@@ -79,7 +80,7 @@ export function parseContentStream(text: string): Operation[] {
       const hex = text.slice(position + 1, end).replace(/\s+/g, '');
       position = end + 1;
       const padded = hex.length % 2 ? `${hex}0` : hex;
-      return Uint8Array.from(padded.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+      return new Uint8Array(Buffer.from(padded, 'hex'));
     }
     if (char === '[') {
       position++;
@@ -175,6 +176,10 @@ export function formatNumber(value: number): string {
   return fixed === '-0' ? '0' : fixed;
 }
 
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 export function hexString(bytes: Iterable<number>): string {
-  return `<${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}>`;
+  let text = '<';
+  for (const byte of bytes) text += HEX[byte & 0xff];
+  return `${text}>`;
 }

@@ -24,6 +24,7 @@ import {
   PDFStream,
   decodePDFRawStream,
 } from 'pdf-lib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { glyphTexts, type Cluster } from './pdf-glyph-text.ts';
 import { formatNumber, hexString, isDict, isName, parseContentStream, type Operation } from './pdf-content-stream.ts';
 
@@ -43,7 +44,11 @@ export async function rewriteTextLayer(pdf: Uint8Array): Promise<Uint8Array> {
       .map((stream) => {
         const raw = document.context.lookup(stream);
         if (!(raw instanceof PDFRawStream)) throw new Error('a page content stream that pdf-lib cannot decode');
-        return latin1(decodePDFRawStream(raw).decode());
+        // Chrome compresses every content stream with Flate: Node's zlib reads it many times
+        // faster than pdf-lib's JavaScript inflate; anything else goes through pdf-lib.
+        const filter = raw.dict.get(PDFName.of('Filter'));
+        const flate = filter === PDFName.of('FlateDecode') && raw.dict.get(PDFName.of('DecodeParms')) === undefined;
+        return latin1(flate ? inflateSync(raw.contents) : decodePDFRawStream(raw).decode());
       })
       .join('\n');
     const fontOf = (name: string): CidFont | undefined => {
@@ -55,7 +60,9 @@ export async function rewriteTextLayer(pdf: Uint8Array): Promise<Uint8Array> {
     const rewritten = rewriteContent(parseContentStream(text), fontOf);
     page.node.set(
       PDFName.of('Contents'),
-      document.context.register(document.context.flateStream(Buffer.from(rewritten, 'latin1'))),
+      document.context.register(
+        document.context.stream(deflateSync(Buffer.from(rewritten, 'latin1')), { Filter: 'FlateDecode' }),
+      ),
     );
   }
   for (const font of fonts.values()) if (font && font.added.length > 0) writeCidFont(document, font);
@@ -421,10 +428,12 @@ function utf16Hex(text: string): string {
 
 /** A PDF text string: UTF-16BE with a byte-order mark, else PDFDocEncoding (latin1 is close enough here). */
 function decodeTextString(bytes: Uint8Array): string {
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return UTF16BE.decode(bytes.subarray(2));
   return latin1(bytes);
 }
 
+const UTF16BE = new TextDecoder('utf-16be');
+
 function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('latin1');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
