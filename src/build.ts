@@ -6,7 +6,7 @@ import type { VFile } from 'vfile';
 import type { Book } from './book.ts';
 import type { PdfFormat, PdfRenderer, pdfRenderer as PdfRendererFactory } from './render/pdf.ts';
 import type { FrontMatterDefaults } from './config/schema.ts';
-import { checkManuscript, EnvironmentError, readManuscript } from './manuscript.ts';
+import { EnvironmentError } from './errors.ts';
 import { outputName, type Format } from './formats.ts';
 import type { BrowserSession } from './render/browser.ts';
 
@@ -57,6 +57,8 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
   // A failed launch is reported by the first job that needs the browser.
   timed(options, { stage: 'browser' }, () => browser.start()).catch(() => undefined);
   try {
+    // Loaded once Chromium is starting: its start overlaps loading the text pipeline.
+    const { checkManuscript, readManuscript } = await import('./manuscript.ts');
     const checked = await Promise.all(
       paths.map(async (filePath) => {
         const file = await readManuscript(filePath);

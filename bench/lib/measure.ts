@@ -13,8 +13,14 @@ export interface Measured {
   seconds: number;
   /** User + system CPU of the process and its children: steadier than wall time on a busy machine. */
   cpuSeconds: number;
-  /** Peak of the summed resident memory of the process and all its descendants. */
+  /** Peak of the summed resident memory (RSS) of the process and all its descendants. */
   peakBytes: number;
+  /**
+   * Peak of their summed proportional set size (PSS): each shared page counted once, split
+   * among the processes sharing it. Chromium's processes share its libraries and zygote
+   * memory, which an RSS sum counts once per process.
+   */
+  peakProportionalBytes: number;
   code: number | null;
   stderr: string;
 }
@@ -41,11 +47,16 @@ export async function measure(
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   let peakBytes = 0;
+  let peakProportionalBytes = 0;
   // Reading /proc every 50 ms costs CPU of its own: only where peak memory is reported.
   let sampling = memory;
   const sampler = (async () => {
     while (sampling) {
-      if (child.pid !== undefined) peakBytes = Math.max(peakBytes, await treeRss(child.pid));
+      if (child.pid !== undefined) {
+        const used = await treeMemory(child.pid);
+        peakBytes = Math.max(peakBytes, used.rss);
+        peakProportionalBytes = Math.max(peakProportionalBytes, used.pss);
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
@@ -55,7 +66,7 @@ export async function measure(
   await sampler;
   const [user, system] = (await readFile(times, 'utf8')).trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
   await rm(scratch, { recursive: true, force: true });
-  return { seconds, cpuSeconds: (user ?? 0) + (system ?? 0), peakBytes, code, stderr };
+  return { seconds, cpuSeconds: (user ?? 0) + (system ?? 0), peakBytes, peakProportionalBytes, code, stderr };
 }
 
 /** The median of `runs` measurements (alternate callers so two commands share the load). */
@@ -65,31 +76,34 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-async function treeRss(root: number): Promise<number> {
+async function treeMemory(root: number): Promise<{ rss: number; pss: number }> {
   const parents = new Map<number, number>();
-  const rss = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name (which may hold spaces): state ppid … rss is field 24.
+      // Fields after the command name (which may hold spaces): state ppid …
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       parents.set(Number(entry), Number(fields[1]));
-      rss.set(Number(entry), Number(fields[21]) * 4096);
     } catch {
       // the process ended meanwhile
     }
   }
-  let total = 0;
-  for (const [pid, bytes] of rss) {
-    for (let at: number | undefined = pid; at !== undefined && at > 1; at = parents.get(at)) {
-      if (at === root) {
-        total += bytes;
-        break;
-      }
+  let rss = 0;
+  let pss = 0;
+  for (const pid of parents.keys()) {
+    let at: number | undefined = pid;
+    while (at !== undefined && at > 1 && at !== root) at = parents.get(at);
+    if (at !== root) continue;
+    try {
+      const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+      rss += Number(/^Rss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+      pss += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+    } catch {
+      // the process ended meanwhile
     }
   }
-  return total;
+  return { rss, pss };
 }
 
 export async function tempDir(): Promise<string> {

@@ -3,7 +3,7 @@ import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EnvironmentError } from '../manuscript.ts';
+import { EnvironmentError } from '../errors.ts';
 import { FONTS_DIR } from './stack.ts';
 
 /**

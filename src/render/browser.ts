@@ -1,7 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import puppeteer, { ProtocolError, TimeoutError, type Browser } from 'puppeteer';
-import { EnvironmentError } from '../manuscript.ts';
+import { EnvironmentError } from '../errors.ts';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 

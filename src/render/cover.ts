@@ -6,7 +6,7 @@ import type { Root } from 'hast';
 import { h } from 'hastscript';
 import { subsetFontFiles } from '../fonts/subset.ts';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
-import { EnvironmentError } from '../manuscript.ts';
+import { EnvironmentError } from '../errors.ts';
 import { withPage } from './page-pool.ts';
 import { toHtmlString } from '../pipeline/index.ts';
 import { TEMPLATES_DIR, fillTemplate } from './document.ts';

@@ -4,7 +4,7 @@ import type { Root, RootContent } from 'hast';
 import type { HTTPRequest, Page } from 'puppeteer';
 import type { Position } from 'unist';
 import type { Book } from '../book.ts';
-import { EnvironmentError } from '../manuscript.ts';
+import { EnvironmentError } from '../errors.ts';
 import { reportWarning } from '../pipeline/messages.ts';
 import { IMAGE_TYPES } from '../pipeline/rehype-images.ts';
 import { FONTS_DIR, TEMPLATES_DIR } from './document.ts';
