@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer';
@@ -44,7 +46,8 @@ export async function readCover(file: string): Promise<CoverImage> {
 /**
  * Renders templates/cover.html with the book's title, subtitle, author and publisher and takes
  * a PNG screenshot of it. The fonts arrive as data: URLs and the page runs no script and
- * loads nothing from anywhere, so the same book gives the same image.
+ * loads nothing from anywhere, so the same book gives the same image; images are kept in
+ * $TMPDIR/mudran-covers, keyed by the page and Chromium's version.
  */
 export async function renderCover(browser: Browser, matter: FrontMatter): Promise<CoverImage> {
   const template = await readFile(path.join(TEMPLATES_DIR, 'cover.html'), 'utf8');
@@ -70,7 +73,17 @@ export async function renderCover(browser: Browser, matter: FrontMatter): Promis
     fontFaces: fontFaces.join('\n'),
   });
 
-  return withPage(browser, 'cover', async (page) => {
+  // The same page in the same Chromium gives the same image: a rebuild takes it from the cache.
+  const key = createHash('sha256')
+    .update(await browser.version())
+    .update('\0')
+    .update(html)
+    .digest('hex')
+    .slice(0, 24);
+  const cached = path.join(os.tmpdir(), 'mudran-covers', `${key}.png`);
+  const kept = await readFile(cached).catch(() => undefined);
+  if (kept) return { bytes: kept, mediaType: 'image/png', extension: 'png' };
+  const cover = await withPage(browser, 'cover', async (page) => {
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (request) => {
@@ -82,6 +95,20 @@ export async function renderCover(browser: Browser, matter: FrontMatter): Promis
     const bytes = await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: WIDTH, height: HEIGHT } });
     return { bytes, mediaType: 'image/png', extension: 'png' } as const;
   });
+  await keep(cached, cover.bytes);
+  return cover;
+}
+
+/** Writes a cache file whole (a unique temporary name, then renamed); a failure only costs time. */
+async function keep(file: string, bytes: Uint8Array): Promise<void> {
+  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(temporary, bytes);
+    await rename(temporary, file);
+  } catch {
+    await rm(temporary, { force: true });
+  }
 }
 
 function text(value: string): string {
