@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { cachePath, keepCached, readCached } from '../cache.ts';
 import type { Finding } from './sequences.ts';
 import { FONT_STACKS, FONTS_DIR, type FaceStyle } from './stack.ts';
 
@@ -34,12 +34,12 @@ export async function checkedWords(): Promise<CheckedWords> {
 function openStore(): Promise<Store> {
   store ??= (async () => {
     const words = Object.fromEntries(STYLES.map((style) => [style, new Map()])) as CheckedWords;
-    // Next to the font subsets, in the temporary folder ($TMPDIR): a fresh one means a cold run.
     const key = await inputsKey();
-    const file = key ? path.join(os.tmpdir(), 'mudran-check', `${key}.json`) : undefined;
+    const file = key ? cachePath('check', `${key}.json`) : undefined;
     if (!file) return { words, file, saved: 0 };
     try {
-      const stored = JSON.parse(await readFile(file, 'utf8')) as Record<FaceStyle, [string, Finding[]][]>;
+      const bytes = await readCached(file);
+      const stored = JSON.parse(bytes ? bytes.toString('utf8') : '{}') as Record<FaceStyle, [string, Finding[]][]>;
       for (const style of STYLES) for (const [word, findings] of stored[style]) words[style].set(word, findings);
     } catch {
       // No cache yet, or a damaged one: it is rewritten on save.
@@ -56,15 +56,7 @@ export async function saveCheckedWords(): Promise<void> {
   if (!current.file || total <= current.saved) return;
   current.saved = total;
   const data = Object.fromEntries(STYLES.map((style) => [style, [...current.words[style]]]));
-  const temporary = `${current.file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await mkdir(path.dirname(current.file), { recursive: true });
-    await writeFile(temporary, JSON.stringify(data));
-    await rename(temporary, current.file);
-  } catch {
-    // A cache that cannot be written only costs the next run time.
-    await rm(temporary, { force: true });
-  }
+  await keepCached(current.file, JSON.stringify(data));
 }
 
 function count(words: CheckedWords): number {

@@ -1,11 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer';
 import type { Root } from 'hast';
 import { h } from 'hastscript';
+import { cachePath, keepCached, readCached } from '../cache.ts';
 import { subsetFontFiles } from '../fonts/subset.ts';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
 import { EnvironmentError } from '../errors.ts';
@@ -80,8 +80,8 @@ export async function renderCover(browser: Browser, matter: FrontMatter): Promis
     .update(html)
     .digest('hex')
     .slice(0, 24);
-  const cached = path.join(os.tmpdir(), 'mudran-covers', `${key}.png`);
-  const kept = await readFile(cached).catch(() => undefined);
+  const cached = cachePath('covers', `${key}.png`);
+  const kept = await readCached(cached);
   if (kept) return { bytes: kept, mediaType: 'image/png', extension: 'png' };
   const cover = await withPage(browser, 'cover', async (page) => {
     await page.setJavaScriptEnabled(false);
@@ -95,20 +95,8 @@ export async function renderCover(browser: Browser, matter: FrontMatter): Promis
     const bytes = await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: WIDTH, height: HEIGHT } });
     return { bytes, mediaType: 'image/png', extension: 'png' } as const;
   });
-  await keep(cached, cover.bytes);
+  await keepCached(cached, cover.bytes);
   return cover;
-}
-
-/** Writes a cache file whole (a unique temporary name, then renamed); a failure only costs time. */
-async function keep(file: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(temporary, bytes);
-    await rename(temporary, file);
-  } catch {
-    await rm(temporary, { force: true });
-  }
 }
 
 function text(value: string): string {
