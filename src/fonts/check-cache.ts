@@ -9,6 +9,8 @@ import { FONT_STACKS, FONTS_DIR, type FaceStyle } from './stack.ts';
 export type CheckedWords = Record<FaceStyle, Map<string, readonly Finding[]>>;
 
 const STYLES: readonly FaceStyle[] = ['regular', 'bold', 'italic', 'boldItalic'];
+/** Words kept per face: a large book's vocabulary, a few megabytes of JSON. */
+const MAX_WORDS = 100_000;
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 
@@ -55,7 +57,8 @@ export async function saveCheckedWords(): Promise<void> {
   const total = count(current.words);
   if (!current.file || total <= current.saved) return;
   current.saved = total;
-  const data = Object.fromEntries(STYLES.map((style) => [style, [...current.words[style]]]));
+  // Bounded: past MAX_WORDS a face keeps the words checked last (a Map keeps insertion order).
+  const data = Object.fromEntries(STYLES.map((style) => [style, [...current.words[style]].slice(-MAX_WORDS)]));
   await keepCached(current.file, JSON.stringify(data));
 }
 
