@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import type { VFile } from 'vfile';
@@ -7,6 +6,7 @@ import type { Book } from './book.ts';
 import type { PdfFormat, PdfRenderer, pdfRenderer as PdfRendererFactory } from './render/pdf.ts';
 import type { FrontMatterDefaults } from './config/schema.ts';
 import { EnvironmentError } from './errors.ts';
+import { writeWhole } from './files.ts';
 import { outputName, type Format } from './formats.ts';
 import type { BrowserSession } from './render/browser.ts';
 
@@ -186,21 +186,11 @@ async function makeOutputFolder(folder: string): Promise<void> {
   }
 }
 
-/**
- * Writes next to the target and renames, so a failed or killed build never leaves half a
- * file. The temporary name is unique, so builds running at once into one folder never
- * write into each other's files; the last rename wins with a whole file.
- */
+/** Writes an output whole (see writeWhole); a failure is the environment's, never a stack trace. */
 async function writeAtomically(target: string, bytes: Uint8Array): Promise<void> {
-  const temporary = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
-  );
   try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, target);
+    await writeWhole(target, bytes);
   } catch (error) {
-    await rm(temporary, { force: true });
     throw new EnvironmentError(`cannot write ${target}: ${(error as Error).message}`);
   }
 }

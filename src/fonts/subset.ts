@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { createHash } from 'node:crypto';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cacheFolder, cachePath } from '../cache.ts';
 import { EnvironmentError } from '../errors.ts';
+import { writeWhole } from '../files.ts';
 import { FONTS_DIR } from './stack.ts';
 
 /**
@@ -38,22 +39,19 @@ export async function subsetFontFiles(
 ): Promise<{ filename: string; url: string }[]> {
   const characters = subsetCharacters(text);
   // Subsets are kept, named by what they were cut from, so a rebuild reuses them.
-  const folder = path.join(os.tmpdir(), 'mudran-fonts');
-  await mkdir(folder, { recursive: true });
+  await mkdir(cacheFolder('fonts'), { recursive: true });
   return Promise.all(
     filenames.map(async (filename) => {
       const full = await readFile(path.join(FONTS_DIR, filename)).catch((error: unknown) => {
         throw new EnvironmentError(`cannot read font ${filename}: ${(error as Error).message}`);
       });
       const key = createHash('sha256').update(full).update(JSON.stringify(OPTIONS)).update(characters).digest('hex').slice(0, 20);
-      const file = path.join(folder, `${key}-${filename}`);
+      const file = cachePath('fonts', `${key}-${filename}`);
       if (!(await access(file).then(() => true, () => false))) {
         // Loaded here, not at start-up: it compiles HarfBuzz's WebAssembly.
         const { default: subsetFont } = await import('subset-font');
-        // Unique, so two books of this run cutting the same subset never share a temporary file.
-        const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-        await writeFile(temporary, await subsetFont(full, characters, OPTIONS));
-        await rename(temporary, file);
+        // epub-gen-memory reads the file: unlike other cache entries, it must be written.
+        await writeWhole(file, await subsetFont(full, characters, OPTIONS));
       }
       return { filename, url: pathToFileURL(file).href };
     }),
