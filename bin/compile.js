@@ -2,7 +2,7 @@
 // instead of transpiling every module with tsx. The entry is named after a hash of the
 // sources (and of this file and package.json), so edited sources always get a fresh build: a stale build
 // can never run. Run directly (`node bin/compile.js`, the Makefile does) to build ahead.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -39,9 +39,12 @@ function sourceHash() {
  */
 async function compile(entry) {
   const { build } = await import('esbuild');
+  // The PDF worker thread's entry (src/render/pdf-workers.ts starts it by this name).
+  const worker = path.basename(entry).replace(/^cli-/, 'pdf-worker-');
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { [path.basename(entry, '.js')]: 'src/cli.ts' },
+    entryPoints: { [path.basename(entry, '.js')]: 'src/cli.ts', [path.basename(worker, '.js')]: 'src/render/pdf-worker.ts' },
+    define: { MUDRAN_PDF_WORKER: JSON.stringify(worker) },
     outdir: OUT_DIR,
     bundle: true,
     splitting: true,
@@ -57,7 +60,8 @@ async function compile(entry) {
   const files = result.outputFiles.sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
   for (const file of files) {
     if (file.path !== entry && existsSync(file.path)) continue;
-    const temporary = `${file.path}.${process.pid}.tmp`;
+    // Unique per writer: threads of one process compile too (see src/render/pdf-workers.ts).
+    const temporary = `${file.path}.${process.pid}.${randomUUID()}.tmp`;
     await writeFile(temporary, file.contents);
     await rename(temporary, file.path);
   }

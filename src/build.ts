@@ -9,6 +9,7 @@ import { EnvironmentError } from './errors.ts';
 import { writeWhole } from './files.ts';
 import { outputName, type Format } from './formats.ts';
 import type { BrowserSession } from './render/browser.ts';
+import { trace } from './trace.ts';
 
 export { DEFAULT_FORMATS, FORMATS, outputName, type Format } from './formats.ts';
 
@@ -82,7 +83,9 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
 
 async function timed<T>(options: BuildOptions, timing: Omit<StageTiming, 'ms'>, work: () => Promise<T>): Promise<T> {
   const start = performance.now();
+  trace(`${timing.stage} …`);
   const result = await work();
+  trace(`${timing.stage} done`);
   options.onStage?.({ ...timing, ms: performance.now() - start });
   return result;
 }

@@ -1,4 +1,5 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, readlink, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import puppeteer, { ProtocolError, TimeoutError, type Browser } from 'puppeteer';
 import { EnvironmentError } from '../errors.ts';
@@ -126,12 +127,39 @@ export class BrowserSession {
     }
   }
 
+  /**
+   * Ends the run's browser. Every output is written by now, so nothing of Chromium's is worth
+   * a graceful shutdown (a quarter of a second): it is killed and its profile folder removed.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#current?.then((browser) => browser.close()).catch(() => undefined);
+    await this.#current?.then(killBrowser).catch(() => undefined);
   }
 }
 
 function brokeDown(error: unknown, browser: Browser): boolean {
   return error instanceof TimeoutError || error instanceof ProtocolError || !browser.connected;
 }
+
+/** Kills a launched browser at once and removes the profile folder puppeteer made for it. */
+async function killBrowser(browser: Browser): Promise<void> {
+  const child = browser.process();
+  const profile = child?.spawnargs.find((arg) => arg.startsWith(PROFILE_ARG))?.slice(PROFILE_ARG.length);
+  if (!child || !profile) {
+    await browser.close();
+    return;
+  }
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await exited;
+  // Chromium keeps its singleton socket in a folder of its own, which it removes only on a
+  // graceful exit; the profile links to it.
+  const socket = await readlink(path.join(profile, 'SingletonSocket')).catch(() => undefined);
+  await Promise.all(
+    [profile, ...(socket ? [path.dirname(socket)] : [])].map((folder) =>
+      rm(folder, { recursive: true, force: true, maxRetries: 3 }),
+    ),
+  );
+}
+
+const PROFILE_ARG = '--user-data-dir=';

@@ -5,13 +5,14 @@ import { imposeBooklet } from './booklet.ts';
 import { FRONT_PAGES_WITHOUT_CONTENTS, hasContents } from './book-layout.ts';
 import { BROWSER_TIMEOUT_MS } from './browser.ts';
 import { bookDocument, handoutDocument } from './document.ts';
-import { buildDate, finishPdf } from './pdf-post.ts';
-import { rewriteTextLayer } from './pdf-text-layer.ts';
+import { buildDate, type PdfMetadata } from './pdf-post.ts';
+import { pdfWorkers } from './pdf-workers.ts';
 import { readDestinationPages } from './pdf-destinations.ts';
 import { addBleedAndMarks } from './press.ts';
 import { isPageMarker, withPageMarkers, type MarkerPages } from './epub-pagination.ts';
 import { withPage } from './page-pool.ts';
 import { sandboxPage } from './sandbox.ts';
+import { trace } from '../trace.ts';
 
 export type PdfFormat = 'pdf' | 'handout' | 'booklet' | 'press';
 
@@ -33,7 +34,8 @@ export interface PdfRendererOptions {
  * formats need it: the booklet and the print-shop file are made from its bytes with pdf-lib.
  */
 export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOptions = {}): PdfRenderer {
-  const { textLayer = rewriteTextLayer, pageMarkers = false } = options;
+  const { textLayer = (pdf) => pdfWorkers.run({ kind: 'text-layer' }, pdf), pageMarkers = false } = options;
+  const finishPdf = (pdf: Uint8Array, metadata: PdfMetadata) => pdfWorkers.run({ kind: 'finish', metadata }, pdf);
   const metadata = { matter: book.matter, date: buildDate() };
   let first: Promise<FirstPrint> | undefined;
   let printed: Promise<{ pdf: Uint8Array; fingerprint: string }> | undefined;
@@ -47,6 +49,10 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
       .then(async (book) => ({ ...book, pdf: await textLayer(book.pdf) })));
   const render = async (format: PdfFormat) => {
     if (format === 'handout') {
+      // A book with a contents page is printed twice, one print after the other, and its text
+      // layer follows: that chain sets the build's time. The handout waits for the first
+      // print, so the two cores are not shared three ways while the chain is at its start.
+      if (hasContents(book)) await firstPrint().catch(() => undefined);
       const html = await handoutDocument(book);
       return finishPdf(await textLayer(await printHtml(browser, book, html)), {
         ...metadata,
@@ -174,7 +180,9 @@ async function printHtml(
 ): Promise<Uint8Array> {
   return withPage(browser, 'print', async (page) => {
     const sandbox = await sandboxPage(page, book, html, 'print');
+    trace(`print ${book.name} (${html.length} characters): loading`);
     await page.goto(sandbox.url, { waitUntil: 'load', timeout: BROWSER_TIMEOUT_MS });
+    trace(`print ${book.name} (${html.length} characters): printing`);
     const pdf = await page.pdf({
       preferCSSPageSize: true,
       printBackground: true,
@@ -182,6 +190,7 @@ async function printHtml(
       outline: tagged,
       timeout: BROWSER_TIMEOUT_MS,
     });
+    trace(`print ${book.name} (${html.length} characters): printed`);
     await sandbox.assertComplete();
     return pdf;
   });
