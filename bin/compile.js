@@ -43,7 +43,10 @@ async function compile(entry) {
   const worker = path.basename(entry).replace(/^cli-/, 'pdf-worker-');
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { [path.basename(entry, '.js')]: 'src/cli.ts', [path.basename(worker, '.js')]: 'src/render/pdf-worker.ts' },
+    entryPoints: {
+      [path.basename(entry, '.js')]: 'src/cli.ts',
+      [path.basename(worker, '.js')]: 'src/render/pdf-worker.ts',
+    },
     define: { MUDRAN_PDF_WORKER: JSON.stringify(worker) },
     outdir: OUT_DIR,
     bundle: true,

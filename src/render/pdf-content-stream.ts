@@ -25,6 +25,37 @@ const CLASS = new Uint8Array(256);
 for (const char of '\0\t\n\f\r ') CLASS[char.charCodeAt(0)] = 1;
 for (const char of '()<>[]{}/%') CLASS[char.charCodeAt(0)] = 2;
 const classOf = (text: string, position: number): number => CLASS[text.charCodeAt(position) & 0xff] ?? 0;
+const PERCENT = 0x25;
+
+/** Whether a token is a number as PDF writes them: `[+-]`, digits, at most one point, no exponent. */
+function isNumber(word: string): boolean {
+  let index = word.charCodeAt(0) === 0x2b || word.charCodeAt(0) === 0x2d ? 1 : 0;
+  let digits = 0;
+  let points = 0;
+  for (; index < word.length; index++) {
+    const code = word.charCodeAt(index);
+    if (code >= 0x30 && code <= 0x39) digits++;
+    else if (code === 0x2e && points === 0) points++;
+    else return false;
+  }
+  return digits > 0;
+}
+
+/** The bytes of a hex string's digits (white space skipped; an odd last digit is padded with 0). */
+function hexBytes(text: string, from: number, to: number): Uint8Array {
+  const nibbles: number[] = [];
+  for (let index = from; index < to; index++) {
+    const code = text.charCodeAt(index);
+    if (CLASS[code & 0xff] === 1) continue;
+    const value = code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
+    nibbles.push(value >= 0 && value < 16 ? value : 0);
+  }
+  if (nibbles.length % 2) nibbles.push(0);
+  const bytes = new Uint8Array(nibbles.length / 2);
+  for (let index = 0; index < bytes.length; index++)
+    bytes[index] = ((nibbles[2 * index] ?? 0) << 4) | (nibbles[2 * index + 1] ?? 0);
+  return bytes;
+}
 
 /** Splits a content stream (bytes as a latin1 string) into operations. */
 export function parseContentStream(text: string): Operation[] {
@@ -35,9 +66,9 @@ export function parseContentStream(text: string): Operation[] {
 
   const skipSpace = (): void => {
     while (position < text.length) {
-      const char = text[position] ?? '';
-      if (classOf(text, position) === 1) position++;
-      else if (char === '%')
+      const code = text.charCodeAt(position);
+      if (CLASS[code & 0xff] === 1) position++;
+      else if (code === PERCENT)
         while (position < text.length && text[position] !== '\n' && text[position] !== '\r') position++;
       else break;
     }
@@ -53,8 +84,11 @@ export function parseContentStream(text: string): Operation[] {
     const char = text[position];
     if (char === '/') {
       position++;
+      const name = regularRun();
       return {
-        name: regularRun().replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+        name: name.includes('#')
+          ? name.replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+          : name,
       };
     }
     if (char === '(') return readLiteralString();
@@ -77,10 +111,9 @@ export function parseContentStream(text: string): Operation[] {
     if (char === '<') {
       const end = text.indexOf('>', position);
       if (end < 0) throw new SyntaxError('unterminated hex string in content stream');
-      const hex = text.slice(position + 1, end).replace(/\s+/g, '');
+      const bytes = hexBytes(text, position + 1, end);
       position = end + 1;
-      const padded = hex.length % 2 ? `${hex}0` : hex;
-      return new Uint8Array(Buffer.from(padded, 'hex'));
+      return bytes;
     }
     if (char === '[') {
       position++;
@@ -99,7 +132,7 @@ export function parseContentStream(text: string): Operation[] {
     }
     const word = regularRun();
     if (word === '') throw new SyntaxError(`unexpected ${JSON.stringify(char)} in content stream at ${position}`);
-    if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(word)) return Number(word);
+    if (isNumber(word)) return Number(word);
     if (word === 'true' || word === 'false') return word === 'true';
     if (word === 'null') return null;
     return { keyword: word };

@@ -161,18 +161,20 @@ function shareWord(word: readonly PlacedGlyph[]): (string[] | undefined)[] {
     if (extent < MARK_EXTENT) return 0.01;
     return (marks[to] ?? 0) - (marks[from] ?? 0) < to - from ? 0.5 : 1;
   };
-  // best[i][a]: least cost of giving pieces a… to glyphs i…; choice[i][a]: where glyph i's share ends.
-  const best = Array.from({ length: n + 1 }, () => new Float64Array(m + 1).fill(Infinity));
-  const choice = Array.from({ length: n }, () => new Int32Array(m + 1));
-  (best[n] as Float64Array)[m] = 0;
+  // best[i][a] (at i × (m + 1) + a): least cost of giving pieces a… to glyphs i…;
+  // choice[i][a]: where glyph i's share ends. One array each per word: a book has many words.
+  const width = m + 1;
+  const best = new Float64Array((n + 1) * width).fill(Infinity);
+  const choice = new Int32Array(n * width);
+  best[n * width + m] = 0;
   for (let glyph = n - 1; glyph >= 0; glyph--) {
-    const row = best[glyph] as Float64Array;
+    const row = glyph * width;
     for (let from = glyph; from <= m - (n - glyph); from++) {
       for (let to = glyph === n - 1 ? m : from + 1; to <= m - (n - glyph - 1); to++) {
-        const total = cost(glyph, from, to) + ((best[glyph + 1] as Float64Array)[to] ?? Infinity);
-        if (total < (row[from] ?? Infinity)) {
-          row[from] = total;
-          (choice[glyph] as Int32Array)[from] = to;
+        const total = cost(glyph, from, to) + (best[row + width + to] ?? Infinity);
+        if (total < (best[row + from] ?? Infinity)) {
+          best[row + from] = total;
+          choice[row + from] = to;
         }
       }
     }
@@ -180,7 +182,7 @@ function shareWord(word: readonly PlacedGlyph[]): (string[] | undefined)[] {
   const shares: string[][] = [];
   let from = 0;
   for (let glyph = 0; glyph < n; glyph++) {
-    const to = (choice[glyph] as Int32Array)[from] ?? m;
+    const to = choice[glyph * width + from] ?? m;
     shares.push(pieces.slice(from, to));
     from = to;
   }

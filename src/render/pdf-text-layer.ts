@@ -31,6 +31,14 @@ import { formatNumber, hexString, isDict, isName, parseContentStream, type Opera
 /** Text-state operators this stage does not model: a text object using one is left as it is. */
 const UNMODELLED = new Set(['TJ', "'", '"', 'Tc', 'Tw', 'Tz', 'TL', 'T*', 'Ts', 'TD', 'd0', 'd1']);
 const MAX_CID = 0xffff;
+/** Operators a word's span must close before (marked content nests). */
+const CLOSES_WORD = new Set(['BDC', 'BMC', 'EMC', 'ET']);
+
+/** A two-byte CID as a hex string, `<0a1f>`. */
+function cidHex(cid: number): string {
+  return `<${HEX[(cid >> 8) & 0xff]}${HEX[cid & 0xff]}>`;
+}
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 export async function rewriteTextLayer(pdf: Uint8Array): Promise<Uint8Array> {
   const document = await PDFDocument.load(pdf, { updateMetadata: false });
@@ -60,9 +68,7 @@ export async function rewriteTextLayer(pdf: Uint8Array): Promise<Uint8Array> {
     const rewritten = rewriteContent(parseContentStream(text), fontOf);
     page.node.set(
       PDFName.of('Contents'),
-      document.context.register(
-        document.context.stream(deflateSync(Buffer.from(rewritten, 'latin1')), { Filter: 'FlateDecode' }),
-      ),
+      document.context.register(document.context.stream(deflateSync(rewritten), { Filter: 'FlateDecode' })),
     );
   }
   for (const font of fonts.values()) if (font && font.added.length > 0) writeCidFont(document, font);
@@ -85,8 +91,8 @@ interface Glyph {
 type Item = { op: Operation } | { glyph: Glyph };
 
 /** Rewrites the text objects of one content stream; everything else passes through unchanged. */
-function rewriteContent(operations: Operation[], fontOf: (name: string) => CidFont | undefined): string {
-  const out: string[] = [];
+function rewriteContent(operations: Operation[], fontOf: (name: string) => CidFont | undefined): Uint8Array {
+  const out = new LineWriter();
   // Marked content is balanced across text objects: each EMC follows its opener's fate.
   const marked: boolean[] = [];
   const emit = (op: Operation, dropSpan = false): void => {
@@ -110,7 +116,31 @@ function rewriteContent(operations: Operation[], fontOf: (name: string) => CidFo
     } else emit(op);
   }
   for (const each of block ?? []) emit(each);
-  return out.join('\n');
+  return out.bytes();
+}
+
+/**
+ * Lines of latin1 text written straight into bytes: joining a page's many thousand short
+ * strings took longer than writing them.
+ */
+class LineWriter {
+  #buffer = Buffer.allocUnsafe(1 << 16);
+  #length = 0;
+
+  push(line: string): void {
+    const needed = this.#length + line.length + 1;
+    if (needed > this.#buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.#buffer.length * 2));
+      this.#buffer.copy(grown, 0, 0, this.#length);
+      this.#buffer = grown;
+    }
+    if (this.#length > 0) this.#buffer[this.#length++] = 0x0a;
+    this.#length += this.#buffer.write(line, this.#length, 'latin1');
+  }
+
+  bytes(): Uint8Array {
+    return this.#buffer.subarray(0, this.#length);
+  }
 }
 
 interface Span {
@@ -133,7 +163,8 @@ function readTextObject(
   let frame = 0;
   for (const op of block) {
     const target = span ? span.items : items;
-    const [first, second] = op.operands;
+    const first = op.operands[0];
+    const second = op.operands[1];
     if (UNMODELLED.has(op.operator)) return undefined;
     switch (op.operator) {
       case 'Tf':
@@ -189,11 +220,17 @@ function readTextObject(
  */
 function writeTextObject(
   items: (Item | { span: Span })[],
-  out: string[],
+  out: LineWriter,
   emit: (op: Operation, dropSpan?: boolean) => void,
 ): void {
-  const flat: Item[] = items.flatMap((item) => ('span' in item ? clusterItems(item.span) : [item]));
-  const glyphs = flat.flatMap((item) => ('glyph' in item ? [item.glyph] : []));
+  // Plain loops: flatMap over one-item arrays costs more here than everything around it.
+  const flat: Item[] = [];
+  const glyphs: Glyph[] = [];
+  for (const item of items) {
+    if ('span' in item) for (const each of clusterItems(item.span)) flat.push(each);
+    else flat.push(item);
+  }
+  for (const item of flat) if ('glyph' in item) glyphs.push(item.glyph);
   const runs = new Map<string, number>();
   const texts = glyphTexts(
     glyphs.map((glyph) => {
@@ -215,11 +252,11 @@ function writeTextObject(
   let inWord = false;
   // Shown with no width, an invisible glyph leaves the text matrix where it was; and since
   // Chrome places every glyph by Td from the line matrix, no other glyph moves.
-  const invisible = (cid: number): string => `3 Tr ${hexString([cid >> 8, cid & 0xff])} Tj ${renderMode} Tr`;
+  const invisible = (cid: number): string => `3 Tr ${cidHex(cid)} Tj ${renderMode} Tr`;
   for (const item of flat) {
     if ('op' in item) {
       // Marked content must nest: a word span closes before any other marked content.
-      if (inWord && ['BDC', 'BMC', 'EMC', 'ET'].includes(item.op.operator)) {
+      if (inWord && CLOSES_WORD.has(item.op.operator)) {
         out.push('EMC');
         inWord = false;
       }
@@ -236,7 +273,7 @@ function writeTextObject(
     }
     if (text.before) out.push(invisible(glyph.font.cidFor(glyph.cid, text.before, 0)));
     const cid = glyph.font.cidFor(glyph.cid, text.text, text.width);
-    out.push(`${hexString([cid >> 8, cid & 0xff])} Tj`);
+    out.push(`${cidHex(cid)} Tj`);
     if (text.after) out.push(invisible(glyph.font.cidFor(glyph.cid, text.after, 0)));
     if (text.wordEnd && inWord) {
       out.push('EMC');
@@ -256,9 +293,12 @@ function utf16Bytes(text: string): number[] {
 
 /** A cluster's items, its glyphs marked as drawn for its text. */
 function clusterItems(span: Span): Item[] {
-  const glyphs = span.items.flatMap((item) => ('glyph' in item ? [item.glyph] : []));
-  const cluster = { text: span.text, glyphs: glyphs.length };
-  for (const glyph of glyphs) glyph.cluster = cluster;
+  const cluster = { text: span.text, glyphs: 0 };
+  for (const item of span.items) {
+    if (!('glyph' in item)) continue;
+    item.glyph.cluster = cluster;
+    cluster.glyphs++;
+  }
   return span.items;
 }
 
@@ -398,7 +438,7 @@ function writeToUnicode(map: Map<number, string>): string {
     const chunk = entries.slice(start, start + 100);
     blocks.push(
       `${chunk.length} beginbfchar\n${chunk
-        .map(([cid, text]) => `${hexString([cid >> 8, cid & 0xff])} <${utf16Hex(text)}>`)
+        .map(([cid, text]) => `${cidHex(cid)} <${utf16Hex(text)}>`)
         .join('\n')}\nendbfchar`,
     );
   }

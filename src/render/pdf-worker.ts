@@ -25,13 +25,13 @@ if (workerData === PDF_WORKER_DATA) listen();
 
 function listen(): void {
   parentPort?.on('message', ({ id, job, pdf }: PdfJobRequest) => {
-  runPdfJob(job, pdf).then(
-    (made) => parentPort?.postMessage({ id, pdf: made } satisfies PdfJobAnswer, [made.buffer as ArrayBuffer]),
-    (error: unknown) =>
-      parentPort?.postMessage({
-        id,
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      } satisfies PdfJobAnswer),
+    runPdfJob(job, pdf).then(
+      (made) => parentPort?.postMessage({ id, pdf: made } satisfies PdfJobAnswer, [made.buffer as ArrayBuffer]),
+      (error: unknown) =>
+        parentPort?.postMessage({
+          id,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        } satisfies PdfJobAnswer),
     );
   });
 }
