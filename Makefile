@@ -14,8 +14,8 @@ NODE_DEPS := node_modules/.package-lock.json
 BUILD_TOOLS := chromium:chromium
 # script (util-linux) runs the CLI on a terminal in the tests.
 TEST_TOOLS := script:util-linux java:default-jre-headless epubcheck:epubcheck pdftotext:poppler-utils pdffonts:poppler-utils pdfinfo:poppler-utils unzip:unzip pdftoppm:poppler-utils qpdf:qpdf
-# Pandoc is the EPUB baseline of `make bench`; GNU time gives it CPU times.
-BENCH_TOOLS := pandoc:pandoc pdfinfo:poppler-utils /usr/bin/time:time
+# Pandoc is the EPUB baseline of `make bench` (which counts CPU time in cgroups of its own).
+BENCH_TOOLS := pandoc:pandoc pdfinfo:poppler-utils
 
 # Installs each missing package (as root) or says how, then stops.
 define ensure_debian

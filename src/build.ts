@@ -141,6 +141,9 @@ async function renderFormat(
 }
 
 async function countPages(pdf: Uint8Array): Promise<number> {
+  const { pageCountOf } = await import('./render/pdf-post.ts');
+  const known = pageCountOf(pdf);
+  if (known !== undefined) return known;
   const { PDFDocument } = await import('pdf-lib');
   return (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
 }

@@ -129,7 +129,7 @@ export class BrowserSession {
 
   /**
    * Ends the run's browser. Every output is written by now, so nothing of Chromium's is worth
-   * a graceful shutdown (a quarter of a second): it is killed and its profile folder removed.
+   * closing over the protocol (a quarter of a second): SIGTERM ends it in a tenth.
    */
   async close(): Promise<void> {
     this.#closed = true;
@@ -141,7 +141,10 @@ function brokeDown(error: unknown, browser: Browser): boolean {
   return error instanceof TimeoutError || error instanceof ProtocolError || !browser.connected;
 }
 
-/** Kills a launched browser at once and removes the profile folder puppeteer made for it. */
+/**
+ * Ends a launched browser with SIGTERM (it still reaps its renderers; SIGKILL would orphan
+ * them) and removes the profile folder puppeteer made for it.
+ */
 async function killBrowser(browser: Browser): Promise<void> {
   const child = browser.process();
   const profile = child?.spawnargs.find((arg) => arg.startsWith(PROFILE_ARG))?.slice(PROFILE_ARG.length);
@@ -150,10 +153,10 @@ async function killBrowser(browser: Browser): Promise<void> {
     return;
   }
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   await exited;
-  // Chromium keeps its singleton socket in a folder of its own, which it removes only on a
-  // graceful exit; the profile links to it.
+  // Chromium keeps its singleton socket in a folder of its own, which it may leave behind when
+  // signalled; the profile links to it.
   const socket = await readlink(path.join(profile, 'SingletonSocket')).catch(() => undefined);
   await Promise.all(
     [profile, ...(socket ? [path.dirname(socket)] : [])].map((folder) =>

@@ -10,7 +10,16 @@ import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFStrin
  * tree that mudran's post-processing moves them to (see nameDestinationsByString) are read.
  */
 export async function readDestinationPages(pdf: Uint8Array): Promise<Map<string, number>> {
+  return (await readPdfLayout(pdf)).destinations;
+}
+
+/** A PDF's page count and where each named destination lands, from one parse. */
+export async function readPdfLayout(pdf: Uint8Array): Promise<{ pages: number; destinations: Map<string, number> }> {
   const document = await PDFDocument.load(pdf, { updateMetadata: false });
+  return { pages: document.getPageCount(), destinations: destinationPages(document) };
+}
+
+function destinationPages(document: PDFDocument): Map<string, number> {
   const pageNumbers = new Map<PDFRef, number>(document.getPages().map((page, index) => [page.ref, index + 1]));
   const pages = new Map<string, number>();
   for (const [name, value] of destinationEntries(document)) {

@@ -36,8 +36,33 @@ export function buildDate(env: NodeJS.ProcessEnv = process.env): Date {
  * is loaded and saved as it is, so the structure tree and outline Chrome wrote stay.
  */
 export async function finishPdf(pdf: Uint8Array, metadata: PdfMetadata): Promise<Uint8Array> {
-  const { matter, date } = metadata;
   const document = await PDFDocument.load(pdf, { updateMetadata: false });
+  finishDocument(document, metadata);
+  return saveFinished(document);
+}
+
+/** Saves a finished document; the bytes' page count is kept (see pageCountOf). */
+export async function saveFinished(document: PDFDocument): Promise<Uint8Array> {
+  const bytes = await document.save({ updateFieldAppearances: false });
+  pageCounts.set(bytes, document.getPageCount());
+  return bytes;
+}
+
+const pageCounts = new WeakMap<Uint8Array, number>();
+
+/** The page count of a PDF made by saveFinished (here or on a worker thread), without parsing it again. */
+export function pageCountOf(pdf: Uint8Array): number | undefined {
+  return pageCounts.get(pdf);
+}
+
+/** Records the page count of PDF bytes that arrived from a worker thread. */
+export function notePageCount(pdf: Uint8Array, pages: number): void {
+  pageCounts.set(pdf, pages);
+}
+
+/** finishPdf on a loaded document. */
+export function finishDocument(document: PDFDocument, metadata: PdfMetadata): void {
+  const { matter, date } = metadata;
   const authors = authorsOf(matter);
   const subject = matter.description ?? matter.subtitle;
   document.setTitle(matter.title, { showInWindowTitleBar: true });
@@ -62,7 +87,6 @@ export async function finishPdf(pdf: Uint8Array, metadata: PdfMetadata): Promise
   const fileId = PDFHexString.of(id.slice(0, 32));
   context.trailerInfo.ID = context.obj([fileId, fileId]);
   dropUnreachableObjects(document);
-  return document.save({ updateFieldAppearances: false });
 }
 
 /**

@@ -42,6 +42,12 @@ const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(
 
 export async function rewriteTextLayer(pdf: Uint8Array): Promise<Uint8Array> {
   const document = await PDFDocument.load(pdf, { updateMetadata: false });
+  addTextLayer(document);
+  return document.save({ useObjectStreams: false });
+}
+
+/** The text-layer stage on a loaded document (see rewriteTextLayer). */
+export function addTextLayer(document: PDFDocument): void {
   const fonts = new Map<PDFRef, CidFont | undefined>();
   for (const page of document.getPages()) {
     const contents = page.node.Contents();
@@ -72,7 +78,6 @@ export async function rewriteTextLayer(pdf: Uint8Array): Promise<Uint8Array> {
     );
   }
   for (const font of fonts.values()) if (font && font.added.length > 0) writeCidFont(document, font);
-  return document.save({ useObjectStreams: false });
 }
 
 interface Glyph {

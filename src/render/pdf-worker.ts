@@ -1,9 +1,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { finishPdf, type PdfMetadata } from './pdf-post.ts';
-import { rewriteTextLayer } from './pdf-text-layer.ts';
+import { PDFDocument } from 'pdf-lib';
+import { finishDocument, pageCountOf, saveFinished, type PdfMetadata } from './pdf-post.ts';
+import { addTextLayer, rewriteTextLayer } from './pdf-text-layer.ts';
 
-/** What a PDF worker does to a PDF (see pdf-workers.ts). */
-export type PdfJob = { kind: 'text-layer' } | { kind: 'finish'; metadata: PdfMetadata };
+/**
+ * What a PDF worker does to a PDF (see pdf-workers.ts): add the text layer, finish it (metadata,
+ * ids), or both on one parse of the document.
+ */
+export type PdfJob =
+  | { kind: 'text-layer' }
+  | { kind: 'finish'; metadata: PdfMetadata }
+  | { kind: 'text-layer-finish'; metadata: PdfMetadata };
 
 export interface PdfJobRequest {
   id: number;
@@ -11,10 +18,14 @@ export interface PdfJobRequest {
   pdf: Uint8Array;
 }
 
-export type PdfJobAnswer = { id: number; pdf: Uint8Array } | { id: number; error: string };
+export type PdfJobAnswer = { id: number; pdf: Uint8Array; pages?: number } | { id: number; error: string };
 
-export function runPdfJob(job: PdfJob, pdf: Uint8Array): Promise<Uint8Array> {
-  return job.kind === 'text-layer' ? rewriteTextLayer(pdf) : finishPdf(pdf, job.metadata);
+export async function runPdfJob(job: PdfJob, pdf: Uint8Array): Promise<Uint8Array> {
+  if (job.kind === 'text-layer') return rewriteTextLayer(pdf);
+  const document = await PDFDocument.load(pdf, { updateMetadata: false });
+  if (job.kind === 'text-layer-finish') addTextLayer(document);
+  finishDocument(document, job.metadata);
+  return saveFinished(document);
 }
 
 /** The `workerData` a PDF worker is started with (a test runner's own worker threads have other data). */
@@ -26,7 +37,12 @@ if (workerData === PDF_WORKER_DATA) listen();
 function listen(): void {
   parentPort?.on('message', ({ id, job, pdf }: PdfJobRequest) => {
     runPdfJob(job, pdf).then(
-      (made) => parentPort?.postMessage({ id, pdf: made } satisfies PdfJobAnswer, [made.buffer as ArrayBuffer]),
+      (made) => {
+        const pages = pageCountOf(made);
+        parentPort?.postMessage({ id, pdf: made, ...(pages === undefined ? {} : { pages }) } satisfies PdfJobAnswer, [
+          made.buffer as ArrayBuffer,
+        ]);
+      },
       (error: unknown) =>
         parentPort?.postMessage({
           id,

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { trace } from '../trace.ts';
+import { notePageCount } from './pdf-post.ts';
 import { PDF_WORKER_DATA, runPdfJob, type PdfJob, type PdfJobAnswer, type PdfJobRequest } from './pdf-worker.ts';
 
 /**
@@ -61,7 +62,10 @@ class PdfWorkers {
       if (!waiting) return;
       this.#pending.delete(answer.id);
       if ('error' in answer) waiting.reject(new Error(`PDF post-processing failed: ${answer.error}`));
-      else waiting.resolve(answer.pdf);
+      else {
+        if (answer.pages !== undefined) notePageCount(answer.pdf, answer.pages);
+        waiting.resolve(answer.pdf);
+      }
     });
     const fail = (error: Error) => {
       this.#workers = this.#workers.filter((each) => each !== slot);

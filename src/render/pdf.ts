@@ -1,4 +1,3 @@
-import { PDFDocument } from 'pdf-lib';
 import type { Browser } from 'puppeteer';
 import type { Book } from '../book.ts';
 import { imposeBooklet } from './booklet.ts';
@@ -7,7 +6,7 @@ import { BROWSER_TIMEOUT_MS } from './browser.ts';
 import { bookDocument, handoutDocument } from './document.ts';
 import { buildDate, type PdfMetadata } from './pdf-post.ts';
 import { pdfWorkers } from './pdf-workers.ts';
-import { readDestinationPages } from './pdf-destinations.ts';
+import { readPdfLayout } from './pdf-destinations.ts';
 import { addBleedAndMarks } from './press.ts';
 import { isPageMarker, withPageMarkers, type MarkerPages } from './epub-pagination.ts';
 import { withPage } from './page-pool.ts';
@@ -42,7 +41,7 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
   const firstPrint = () => (first ??= printFirst(browser, book, pageMarkers));
   // Without a contents page the book's print needs nothing from the first: both run at once.
   const layout = () =>
-    hasContents(book) ? firstPrint() : Promise.resolve({ pdf: undefined, openings: openingsOf(book) });
+    hasContents(book) ? firstPrint() : Promise.resolve({ layout: undefined, openings: openingsOf(book) });
   const printedBook = () =>
     (printed ??= layout()
       .then((landed) => printBook(browser, book, landed))
@@ -54,10 +53,12 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
       // print, so the two cores are not shared three ways while the chain is at its start.
       if (hasContents(book)) await firstPrint().catch(() => undefined);
       const html = await handoutDocument(book);
-      return finishPdf(await textLayer(await printHtml(browser, book, html)), {
-        ...metadata,
-        fingerprint: `handout\n${html}`,
-      });
+      const printed = await printHtml(browser, book, html);
+      const handoutMetadata = { ...metadata, fingerprint: `handout\n${html}` };
+      // One parse of the handout for both stages, unless a text layer of the caller's is asked for.
+      return options.textLayer
+        ? finishPdf(await options.textLayer(printed), handoutMetadata)
+        : pdfWorkers.run({ kind: 'text-layer-finish', metadata: handoutMetadata }, printed);
     }
     const { pdf, fingerprint } = await printedBook();
     const id = { ...metadata, fingerprint: `${format}\n${fingerprint}` };
@@ -68,9 +69,9 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
   return Object.assign(render, {
     async markerPages() {
       if (!pageMarkers) throw new Error('pdfRenderer was made without pageMarkers');
-      const { pdf, openings } = await firstPrint();
-      if (!pdf) throw new Error('the first print of a book with page markers is missing');
-      const pages = await readDestinationPages(pdf);
+      const { layout, openings } = await firstPrint();
+      if (!layout) throw new Error('the first print of a book with page markers is missing');
+      const pages = layout.destinations;
       // The second print adds a blank page before each chapter that would open on a left page.
       const shifts = [...openings.values()].filter((opening) => opening.blankBefore).map((opening) => opening.page);
       const markers = new Map<string, number>();
@@ -84,7 +85,8 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
 
 /** The book's first print, when one is needed, and where each chapter opens in it. */
 interface FirstPrint {
-  pdf: Uint8Array | undefined;
+  /** Its page count and where each destination landed; undefined when there was no first print. */
+  layout: { pages: number; destinations: Map<string, number> } | undefined;
   /** Per chapter: its page in the first print, and whether a blank page goes before it. */
   openings: Map<string, { page: number; blankBefore: boolean }>;
 }
@@ -101,7 +103,8 @@ async function printFirst(browser: Browser, book: Book, pageMarkers: boolean): P
       ? // Only its destinations are read: no tags or outline (a quarter less of Chrome's time).
         await printHtml(browser, printed, await bookDocument(printed, { blankBefore: new Set() }), { tagged: false })
       : undefined;
-  return { pdf, openings: openingsOf(book, pdf && hasContents(book) ? await readDestinationPages(pdf) : undefined) };
+  const layout = pdf && (await readPdfLayout(pdf));
+  return { layout, openings: openingsOf(book, layout && hasContents(book) ? layout.destinations : undefined) };
 }
 
 /**
@@ -144,16 +147,12 @@ async function printBook(
   }
   const html = await bookDocument(book, { openings, blankBefore });
   const pdf = await printHtml(browser, book, html);
-  if (first.pdf && hasContents(book)) await checkSecondPrint(first.pdf, pdf, openings, added);
+  if (first.layout && hasContents(book)) await checkSecondPrint(first.layout.pages, pdf, openings, added);
   return { pdf, fingerprint: html };
 }
 
-async function checkSecondPrint(first: Uint8Array, second: Uint8Array, openings: Map<string, number>, added: number) {
-  const [before, after, landed] = await Promise.all([
-    pageCount(first),
-    pageCount(second),
-    readDestinationPages(second),
-  ]);
+async function checkSecondPrint(before: number, second: Uint8Array, openings: Map<string, number>, added: number) {
+  const { pages: after, destinations: landed } = await readPdfLayout(second);
   const moved = [...openings].filter(([id, page]) => landed.get(id) !== page);
   if (after !== before + added || moved.length > 0) {
     throw new Error(
@@ -161,10 +160,6 @@ async function checkSecondPrint(first: Uint8Array, second: Uint8Array, openings:
         `chapters moved: ${moved.map(([id]) => id).join(', ') || 'none'})`,
     );
   }
-}
-
-async function pageCount(pdf: Uint8Array): Promise<number> {
-  return (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
 }
 
 /**
