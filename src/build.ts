@@ -42,6 +42,11 @@ export interface BuildOptions {
   defaults?: FrontMatterDefaults;
   onOutput?: (output: Output, manuscript: string) => void;
   onStage?: (timing: StageTiming) => void;
+  /**
+   * A browser session kept across builds (`build --watch`): its Chromium, tabs and loaded
+   * modules serve every rebuild. Without one, the build starts its own and ends it.
+   */
+  browser?: BrowserSession;
 }
 
 /**
@@ -53,10 +58,9 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
   refuseSharedNames(paths);
   // Every format needs the browser (the EPUB's cover and page-list come from it too): start it
   // while the text pipeline runs.
-  const { BrowserSession } = await import('./render/browser.ts');
-  const browser = new BrowserSession();
+  const browser = options.browser ?? new (await import('./render/browser.ts')).BrowserSession();
   // A failed launch is reported by the first job that needs the browser.
-  timed(options, { stage: 'browser' }, () => browser.start()).catch(() => undefined);
+  if (!browser.started) timed(options, { stage: 'browser' }, () => browser.start()).catch(() => undefined);
   try {
     // Loaded once Chromium is starting: its start overlaps loading the text pipeline.
     const { checkManuscript, readManuscript } = await import('./manuscript.ts');
@@ -77,7 +81,7 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
       })),
     );
   } finally {
-    await browser.close();
+    if (!options.browser) await browser.close();
   }
 }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { MUDRAN, tempDir } from './tools.ts';
 
 describe('mudran build --watch', () => {
-  it('rebuilds only the manuscript that was saved', async () => {
+  it('rebuilds only the manuscript that was saved, on the browser it started once', async () => {
     const dir = await tempDir();
     for (const name of ['one', 'two']) {
       await writeFile(path.join(dir, `${name}.md`), `---\ntitle: ${name}\n---\n\nपाठ।\n`);
@@ -38,6 +38,9 @@ describe('mudran build --watch', () => {
       await appendFile(path.join(dir, 'two.md'), '\nनया अनुच्छेद।\n');
       await seen(/checked two\.md[\s\S]*wrote out\/two\.epub/, mark);
       expect(stderr.slice(mark)).not.toMatch(/one\.(md|epub)/);
+      // The session's Chromium serves the rebuild: it was started once, before the first build.
+      expect(stderr.slice(0, mark).match(/started the browser/g)).toHaveLength(1);
+      expect(stderr.slice(mark)).not.toMatch(/started the browser/);
     } finally {
       watcher.kill('SIGTERM');
       if (watcher.exitCode === null) await once(watcher, 'exit');

@@ -3,6 +3,7 @@ import { buildManuscripts, type StageTiming } from '../build.ts';
 import { UsageError } from '../errors.ts';
 import { DEFAULT_FORMATS, FORMATS, type Format } from '../formats.ts';
 import type { JsonReport } from '../report.ts';
+import type { BrowserSession } from '../render/browser.ts';
 import { finish, manuscriptPaths, projectConfig } from './common.ts';
 
 /** `mudran build`: check, then write every output; with --watch, again on each change. */
@@ -11,14 +12,22 @@ export async function build(context: CommandContext): Promise<number> {
   if (options.out === '') throw new UsageError('--out needs a folder');
   const paths = await manuscriptPaths(context.args);
   const formats = options.format === undefined ? undefined : parseFormats(options.format);
-  const code = await buildOnce(context, paths, formats);
-  if (!options.watch) return code;
-  const { watchSources } = await import('../preview/watch.ts');
-  context.progress.say('watching for changes (Ctrl-C stops)');
-  await watchSources(paths, async (changed) => {
-    await buildOnce(context, changed, formats);
-  });
-  return code;
+  if (!options.watch) return buildOnce(context, paths, formats);
+  // One Chromium for the whole session: a rebuild after a save needs no browser start, and
+  // finds its tabs open and its modules loaded.
+  const { BrowserSession } = await import('../render/browser.ts');
+  const browser = new BrowserSession();
+  try {
+    const code = await buildOnce(context, paths, formats, browser);
+    const { watchSources } = await import('../preview/watch.ts');
+    context.progress.say('watching for changes (Ctrl-C stops)');
+    await watchSources(paths, async (changed) => {
+      await buildOnce(context, changed, formats, browser);
+    });
+    return code;
+  } finally {
+    await browser.close();
+  }
 }
 
 /** One build of `paths` with the project's config; its exit code. */
@@ -26,6 +35,7 @@ export async function buildOnce(
   context: CommandContext,
   paths: readonly string[],
   formats: Format[] | undefined,
+  browser?: BrowserSession,
 ): Promise<number> {
   const started = performance.now();
   const { config, files: configFiles } = await projectConfig();
@@ -39,6 +49,7 @@ export async function buildOnce(
     outDir: context.options.out ?? config.out ?? 'dist',
     formats: chosen,
     ...(config.defaults ? { defaults: config.defaults } : {}),
+    ...(browser ? { browser } : {}),
     onStage: (timing) => {
       timings.push(timing);
       progress.stage(timing);

@@ -80,6 +80,11 @@ export class BrowserSession {
   // Once closed (the run ended, or failed), jobs still queued must not start a new browser.
   #closed = false;
 
+  /** Whether Chromium was started (and not found broken since). */
+  get started(): boolean {
+    return this.#current !== undefined;
+  }
+
   /** Starts Chromium now, so it is ready when the first PDF needs it. */
   start(): Promise<Browser> {
     if (this.#closed) return Promise.reject(new Error('the browser session is closed'));
