@@ -1,3 +1,4 @@
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Root } from 'hast';
 import { h } from 'hastscript';
@@ -29,6 +30,35 @@ function at(line: number) {
 }
 
 describe('the print page sandbox', () => {
+  it('drives Chromium over a pipe: none of its processes listens on a TCP port', async () => {
+    expect(browser.process()?.spawnargs).toContain('--remote-debugging-pipe');
+    expect(browser.wsEndpoint()).toBe('');
+    const page = await browser.newPage();
+    await page.setContent('<p>पाठ</p>');
+    const root = browser.process()?.pid ?? -1;
+    const listening = new Set<string>();
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      for (const line of (await readFile(table, 'utf8')).split('\n').slice(1)) {
+        const fields = line.trim().split(/\s+/);
+        // st 0A is LISTEN; field 9 is the socket's inode.
+        if (fields[3] === '0A' && fields[9]) listening.add(fields[9]);
+      }
+    }
+    const chromium = [root, ...(await descendants(root))];
+    const held: string[] = [];
+    for (const pid of chromium) {
+      const fds = await readdir(`/proc/${pid}/fd`).catch(() => []);
+      for (const fd of fds) {
+        const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+        if (inode && listening.has(inode)) held.push(`${pid}:${inode}`);
+      }
+    }
+    await page.close();
+    expect(chromium.length).toBeGreaterThan(1);
+    expect(held).toEqual([]);
+  });
+
   it('runs no script, fetches nothing outside, and reports each refusal at its line', async () => {
     const remote = `${server.url}/remote.png`;
     const tree: Root = {
@@ -84,3 +114,20 @@ describe('the print page sandbox', () => {
     expect(lines.filter((line) => line.includes(`\`${remote}\``))).toHaveLength(1);
   });
 });
+
+/** Every process below `root`. */
+async function descendants(root: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (stat) parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+  }
+  const below: number[] = [];
+  for (const pid of parents.keys()) {
+    let at = parents.get(pid);
+    while (at !== undefined && at > 1 && at !== root) at = parents.get(at);
+    if (at === root) below.push(pid);
+  }
+  return below;
+}

@@ -52,15 +52,29 @@ export async function launchBrowser(): Promise<Browser> {
   const executablePath = await findChromium();
   let reason = '';
   for (let attempt = 0; attempt < 2; attempt += 1) {
+    // Over a pipe Chromium opens no debugging port that other programs on the machine could
+    // reach; a start that never answers is ended by the signal (the launch `timeout` alone
+    // only bounds waiting for a port).
+    const giveUp = new AbortController();
+    const timer = setTimeout(
+      () => giveUp.abort(new Error(`Timed out after ${LAUNCH_TIMEOUT_MS} ms waiting for it to answer`)),
+      LAUNCH_TIMEOUT_MS,
+    );
     try {
       return await puppeteer.launch({
         executablePath,
         headless: true,
+        pipe: true,
         timeout: LAUNCH_TIMEOUT_MS,
+        signal: giveUp.signal,
         args: chromiumArgs(),
       });
     } catch (error) {
-      reason = (error as Error).message.split('\n')[0] ?? '';
+      reason = giveUp.signal.aborted
+        ? (giveUp.signal.reason as Error).message
+        : ((error as Error).message.split('\n')[0] ?? '');
+    } finally {
+      clearTimeout(timer);
     }
   }
   throw new EnvironmentError(`Chromium (${executablePath}) did not start, twice: ${reason}`);
