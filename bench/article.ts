@@ -139,7 +139,8 @@ async function watchRebuilds(runs: number): Promise<number[]> {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   };
-  const allWritten = (text: string) => ['.epub', '.pdf', '-handout.pdf'].every((end) => text.includes(`article${end} (`));
+  const allWritten = (text: string) =>
+    ['.epub', '.pdf', '-handout.pdf'].every((end) => text.includes(`article${end} (`));
   const seconds: number[] = [];
   try {
     await seen((text) => /watching for changes/.test(text), 0);
