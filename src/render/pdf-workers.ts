@@ -87,7 +87,7 @@ class PdfWorkers {
  * generation of 64 MB semi-spaces (V8's default is 16) spares a fifth of its time in
  * promoting them (measured on a 300-page book).
  */
-const WORKER_OPTIONS = { workerData: PDF_WORKER_DATA, resourceLimits: { maxYoungGenerationSizeMb: 192 } };
+const WORKER_OPTIONS = { workerData: PDF_WORKER_DATA };
 
 /**
  * The compiled CLI runs the compiled worker next to it. Run from TypeScript sources (tests,
