@@ -148,6 +148,8 @@ function shareWord(word: readonly PlacedGlyph[]): (string[] | undefined)[] {
   const n = word.length;
   const m = pieces.length;
   if (text === undefined || m < n) return word.map((glyph) => (glyph.cluster ? undefined : [glyph.ownText]));
+  // As many pieces as glyphs: one each is the only split.
+  if (m === n) return pieces.map((piece) => [piece]);
 
   // Marks before each piece, to tell in O(1) whether a run of pieces holds one.
   const marks = [0];
