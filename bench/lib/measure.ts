@@ -31,15 +31,22 @@ export interface Measured {
 /**
  * Runs a command in a cgroup of its own (for the CPU of its whole tree), timing its wall clock and
  * with `memory`, sampling its process tree's memory every 50 ms. `cold` runs it with a fresh, empty TMPDIR,
- * so none of mudran's caches (checked words, font subsets, in $TMPDIR/mudran-*) helps.
+ * so none of mudran's caches (checked words, font subsets, in $TMPDIR/mudran-*) helps; `tmpdir`
+ * names the TMPDIR to run with (a second run in one is warm).
  */
 export async function measure(
   command: string,
   args: string[],
-  { cwd = ROOT, cold = false, memory = false }: { cwd?: string; cold?: boolean; memory?: boolean } = {},
+  {
+    cwd = ROOT,
+    cold = false,
+    memory = false,
+    tmpdir,
+  }: { cwd?: string; cold?: boolean; memory?: boolean; tmpdir?: string } = {},
 ): Promise<Measured> {
   const scratch = await tempDir();
-  const env = cold ? { ...process.env, TMPDIR: await mkdtemp(path.join(scratch, 'tmp-')) } : process.env;
+  const fresh = cold ? await mkdtemp(path.join(scratch, 'tmp-')) : undefined;
+  const env = fresh || tmpdir ? { ...process.env, TMPDIR: fresh ?? tmpdir } : process.env;
   const accounting = await cpuAccounting();
   const start = performance.now();
   // The shell joins the cgroup and becomes the command: everything it starts is counted.
