@@ -101,7 +101,9 @@ async function printFirst(browser: Browser, book: Book, pageMarkers: boolean): P
   const pdf =
     hasContents(book) || pageMarkers
       ? // Only its destinations are read: no tags or outline (a quarter less of Chrome's time).
-        await printHtml(browser, printed, await bookDocument(printed, { blankBefore: new Set() }), { tagged: false })
+        await printHtml(browser, printed, await bookDocument(printed, { blankBefore: new Set(), layoutOnly: true }), {
+          tagged: false,
+        })
       : undefined;
   const layout = pdf && (await readPdfLayout(pdf));
   return { layout, openings: openingsOf(book, layout && hasContents(book) ? layout.destinations : undefined) };
