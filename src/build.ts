@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import type { VFile } from 'vfile';
 import type { Book } from './book.ts';
-import type { PdfFormat, PdfRenderer, pdfRenderer as PdfRendererFactory } from './render/pdf.ts';
+import type { PdfFormat, PdfRenderer, PdfRendererOptions, pdfRenderer as PdfRendererFactory } from './render/pdf.ts';
 import type { FrontMatterDefaults } from './config/schema.ts';
 import { EnvironmentError } from './errors.ts';
 import { writeWhole } from './files.ts';
@@ -107,7 +107,10 @@ async function renderBook(
   options: BuildOptions,
 ): Promise<Output[]> {
   const { pdfRenderer } = await import('./render/pdf.ts');
-  const renderPdf = sessionRenderer(browser, book, pdfRenderer, options.formats.includes('epub'));
+  const renderPdf = sessionRenderer(browser, book, pdfRenderer, {
+    pageMarkers: options.formats.includes('epub'),
+    formats: options.formats.filter((format): format is PdfFormat => format !== 'epub'),
+  });
   return Promise.all(
     options.formats.map(async (format) => {
       const bytes = await timed(options, { stage: format, file: filePath }, () =>
@@ -160,12 +163,12 @@ function sessionRenderer(
   browser: BrowserSession,
   book: Book,
   pdfRenderer: typeof PdfRendererFactory,
-  pageMarkers: boolean,
+  rendererOptions: PdfRendererOptions,
 ): PdfRenderer {
   const renderers = new Map<Browser, PdfRenderer>();
   const on = <T>(job: (renderer: PdfRenderer) => Promise<T>) =>
     browser.run((chromium) => {
-      const renderer = renderers.get(chromium) ?? pdfRenderer(chromium, book, { pageMarkers });
+      const renderer = renderers.get(chromium) ?? pdfRenderer(chromium, book, rendererOptions);
       renderers.set(chromium, renderer);
       return job(renderer);
     });

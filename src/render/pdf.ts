@@ -26,6 +26,11 @@ export interface PdfRendererOptions {
   textLayer?: (pdf: Uint8Array) => Promise<Uint8Array>;
   /** The EPUB's page-list will be asked for: the book's first print carries page markers. */
   pageMarkers?: boolean;
+  /**
+   * The formats that will be asked for, when known: without the booklet and the print-shop
+   * file, the book's text layer and metadata share one parse of it.
+   */
+  formats?: readonly PdfFormat[];
 }
 
 /**
@@ -38,14 +43,16 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
   const metadata = { matter: book.matter, date: buildDate() };
   let first: Promise<FirstPrint> | undefined;
   let printed: Promise<{ pdf: Uint8Array; fingerprint: string }> | undefined;
+  let layered: Promise<{ pdf: Uint8Array; fingerprint: string }> | undefined;
   const firstPrint = () => (first ??= printFirst(browser, book, pageMarkers));
   // Without a contents page the book's print needs nothing from the first: both run at once.
   const layout = () =>
     hasContents(book) ? firstPrint() : Promise.resolve({ layout: undefined, openings: openingsOf(book) });
-  const printedBook = () =>
-    (printed ??= layout()
-      .then((landed) => printBook(browser, book, landed))
-      .then(async (book) => ({ ...book, pdf: await textLayer(book.pdf) })));
+  const printedBook = () => (printed ??= layout().then((landed) => printBook(browser, book, landed)));
+  const textLayered = () =>
+    (layered ??= printedBook().then(async (book) => ({ ...book, pdf: await textLayer(book.pdf) })));
+  const bookOnly =
+    !options.textLayer && options.formats?.every((format) => format === 'pdf' || format === 'handout') === true;
   const render = async (format: PdfFormat) => {
     if (format === 'handout') {
       // A book with a contents page is printed twice, one print after the other, and its text
@@ -60,7 +67,15 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
         ? finishPdf(await options.textLayer(printed), handoutMetadata)
         : pdfWorkers.run({ kind: 'text-layer-finish', metadata: handoutMetadata }, printed);
     }
-    const { pdf, fingerprint } = await printedBook();
+    if (format === 'pdf' && bookOnly) {
+      // Nothing else is made from the book's text layer: one parse for both stages.
+      const { pdf, fingerprint } = await printedBook();
+      return pdfWorkers.run(
+        { kind: 'text-layer-finish', metadata: { ...metadata, fingerprint: `pdf\n${fingerprint}` } },
+        pdf,
+      );
+    }
+    const { pdf, fingerprint } = await textLayered();
     const id = { ...metadata, fingerprint: `${format}\n${fingerprint}` };
     if (format === 'pdf') return finishPdf(pdf, id);
     if (format === 'booklet') return finishPdf(await imposeBooklet(pdf), id);
