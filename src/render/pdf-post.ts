@@ -30,17 +30,6 @@ export function buildDate(env: NodeJS.ProcessEnv = process.env): Date {
   return epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
 }
 
-/**
- * Writes the metadata Chrome leaves out (author, subject, keywords, XMP), replaces what would
- * make two builds differ (dates, document id) and names destinations by strings. The document
- * is loaded and saved as it is, so the structure tree and outline Chrome wrote stay.
- */
-export async function finishPdf(pdf: Uint8Array, metadata: PdfMetadata): Promise<Uint8Array> {
-  const document = await PDFDocument.load(pdf, { updateMetadata: false });
-  finishDocument(document, metadata);
-  return saveFinished(document);
-}
-
 /** Saves a finished document; the bytes' page count is kept (see pageCountOf). */
 export async function saveFinished(document: PDFDocument): Promise<Uint8Array> {
   const bytes = await document.save({ updateFieldAppearances: false });
@@ -60,7 +49,11 @@ export function notePageCount(pdf: Uint8Array, pages: number): void {
   pageCounts.set(pdf, pages);
 }
 
-/** finishPdf on a loaded document. */
+/**
+ * Writes the metadata Chrome leaves out (author, subject, keywords, XMP), replaces what would
+ * make two builds differ (dates, document id) and names destinations by strings. The document
+ * is loaded and saved as it is, so the structure tree and outline Chrome wrote stay.
+ */
 export function finishDocument(document: PDFDocument, metadata: PdfMetadata): void {
   const { matter, date } = metadata;
   const authors = authorsOf(matter);
