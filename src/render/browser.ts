@@ -14,7 +14,6 @@ const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/
 export const BROWSER_TIMEOUT_MS = Number(process.env['MUDRAN_BROWSER_TIMEOUT_MS']) || 300_000;
 const LAUNCH_TIMEOUT_MS = Math.min(BROWSER_TIMEOUT_MS, 60_000);
 
-/** Debian's Chromium, or the browser named by PUPPETEER_EXECUTABLE_PATH. */
 /** Flags for every Chromium mudran starts: off the network, no first-run work. */
 export function chromiumArgs(): string[] {
   return [
@@ -30,6 +29,7 @@ export function chromiumArgs(): string[] {
   ];
 }
 
+/** Debian's Chromium, or the browser named by PUPPETEER_EXECUTABLE_PATH. */
 export async function findChromium(): Promise<string> {
   const named = process.env['PUPPETEER_EXECUTABLE_PATH'];
   for (const candidate of named ? [named] : CANDIDATES) {
@@ -171,9 +171,12 @@ async function killBrowser(browser: Browser): Promise<void> {
     await browser.close();
     return;
   }
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  await exited;
+  // A browser that already died (a crash the run survived) has nothing left to wait for.
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
   // Chromium keeps its singleton socket in a folder of its own, which it may leave behind when
   // signalled; the profile links to it.
   const socket = await readlink(path.join(profile, 'SingletonSocket')).catch(() => undefined);

@@ -113,11 +113,14 @@ export function placePageBreaks(marked: Root, pages: ReadonlyMap<string, number>
   return copy;
 }
 
-/** How many places in the text `addPageMarkers` could mark: text-run starts and sentence ends. */
+/**
+ * How many places in the text `addPageMarkers` could mark: text-run starts and sentence ends,
+ * outside links and headings (which it skips).
+ */
 function textMarkerPlaces(tree: Root): number {
   let places = 0;
   visitParents(tree, (node) => {
-    if (node.type === 'element' && node.tagName === 'a') return SKIP;
+    if (node.type === 'element' && (node.tagName === 'a' || headingRank(node) !== undefined)) return SKIP;
     if (node.type === 'text' && node.value.trim() !== '') places += splitAfterSentences(node).length;
     return undefined;
   });

@@ -26,24 +26,28 @@ class PdfWorkers {
 
   async run(job: PdfJob, pdf: Uint8Array): Promise<Uint8Array> {
     trace(`${job.kind} of ${pdf.length} bytes …`);
-    if (pdf.length < IN_WORKER_FROM_BYTES) {
-      const made = await runPdfJob(job, pdf);
+    try {
+      return pdf.length < IN_WORKER_FROM_BYTES ? await runPdfJob(job, pdf) : await this.#onWorker(job, pdf);
+    } finally {
       trace(`${job.kind} of ${pdf.length} bytes done`);
-      return made;
     }
+  }
+
+  async #onWorker(job: PdfJob, pdf: Uint8Array): Promise<Uint8Array> {
     const slot = this.#pick();
     const id = this.#nextId++;
     slot.busy += 1;
     if (slot.busy === 1) slot.worker.ref();
-    return new Promise<Uint8Array>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, worker: slot.worker });
-      // The worker gets its own copy: the caller may still use its bytes.
-      slot.worker.postMessage({ id, job, pdf } satisfies PdfJobRequest);
-    }).finally(() => {
-      trace(`${job.kind} of ${pdf.length} bytes done`);
+    try {
+      return await new Promise<Uint8Array>((resolve, reject) => {
+        this.#pending.set(id, { resolve, reject, worker: slot.worker });
+        // The worker gets its own copy: the caller may still use its bytes.
+        slot.worker.postMessage({ id, job, pdf } satisfies PdfJobRequest);
+      });
+    } finally {
       slot.busy -= 1;
       if (slot.busy === 0) slot.worker.unref();
-    });
+    }
   }
 
   #pick(): { worker: Worker; busy: number } {

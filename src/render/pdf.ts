@@ -28,7 +28,8 @@ export interface PdfRendererOptions {
   pageMarkers?: boolean;
   /**
    * The formats that will be asked for, when known: without the booklet and the print-shop
-   * file, the book's text layer and metadata share one parse of it.
+   * file, nothing else is made from the book's text layer, which then shares one parse with
+   * its metadata.
    */
   formats?: readonly PdfFormat[];
 }
@@ -51,8 +52,13 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
   const printedBook = () => (printed ??= layout().then((landed) => printBook(browser, book, landed)));
   const textLayered = () =>
     (layered ??= printedBook().then(async (book) => ({ ...book, pdf: await textLayer(book.pdf) })));
-  const bookOnly =
-    !options.textLayer && options.formats?.every((format) => format === 'pdf' || format === 'handout') === true;
+  // The text layer and the metadata on one parse of a PDF, unless the caller brings a text layer.
+  const layerAndFinish = async (pdf: Uint8Array, id: PdfMetadata) =>
+    options.textLayer
+      ? finishPdf(await options.textLayer(pdf), id)
+      : pdfWorkers.run({ kind: 'text-layer-finish', metadata: id }, pdf);
+  // The booklet and the print-shop file are made from the book's text-layered bytes.
+  const madeFromBook = options.formats?.some((format) => format === 'booklet' || format === 'press') ?? true;
   const render = async (format: PdfFormat) => {
     if (format === 'handout') {
       // A book with a contents page is printed twice, one print after the other, and its text
@@ -60,20 +66,11 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
       // print, so the two cores are not shared three ways while the chain is at its start.
       if (hasContents(book)) await firstPrint().catch(() => undefined);
       const html = await handoutDocument(book);
-      const printed = await printHtml(browser, book, html);
-      const handoutMetadata = { ...metadata, fingerprint: `handout\n${html}` };
-      // One parse of the handout for both stages, unless a text layer of the caller's is asked for.
-      return options.textLayer
-        ? finishPdf(await options.textLayer(printed), handoutMetadata)
-        : pdfWorkers.run({ kind: 'text-layer-finish', metadata: handoutMetadata }, printed);
+      return layerAndFinish(await printHtml(browser, book, html), { ...metadata, fingerprint: `handout\n${html}` });
     }
-    if (format === 'pdf' && bookOnly) {
-      // Nothing else is made from the book's text layer: one parse for both stages.
+    if (format === 'pdf' && !madeFromBook) {
       const { pdf, fingerprint } = await printedBook();
-      return pdfWorkers.run(
-        { kind: 'text-layer-finish', metadata: { ...metadata, fingerprint: `pdf\n${fingerprint}` } },
-        pdf,
-      );
+      return layerAndFinish(pdf, { ...metadata, fingerprint: `pdf\n${fingerprint}` });
     }
     const { pdf, fingerprint } = await textLayered();
     const id = { ...metadata, fingerprint: `${format}\n${fingerprint}` };
