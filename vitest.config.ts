@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Each command builds in its own process; tests/server.test.ts turns the build server on.
+    env: { MUDRAN_SERVER: '0' },
   },
 });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import manifest from '../package.json' with { type: 'json' };
 import { EnvironmentError, UsageError } from './errors.ts';
 import { DEFAULT_FORMATS, FORMATS } from './formats.ts';
+import { processIo, type RunIo } from './io.ts';
 import { Progress } from './progress.ts';
 
 const HELP = `mudran: publish Hindi Markdown manuscripts as EPUB and print-ready PDF
@@ -12,6 +13,7 @@ Usage:
   mudran preview [FILE.md] [--port N]
   mudran new NAME [--title TEXT] [--out DIR]
   mudran import FILE.txt [--title TEXT] [--out DIR]
+  mudran server start|stop|status
   mudran --help | --version
 
 Commands:
@@ -26,6 +28,10 @@ Commands:
   new      write manuscript/NAME.md with its front matter filled in
   import   turn a plain-text article into manuscript/NAME.md: share-button lines are
            dropped, short standalone lines become headings
+  server   the build server: build and check hand their work to a background
+           process that keeps Chromium and the loaded fonts between runs (started
+           by the first build; it ends after 15 idle minutes or on 'server stop').
+           MUDRAN_SERVER=0 builds in the command itself; CI does by default.
 
 With no FILE, every manuscript/*.md under the current folder is used.
 An optional mudran.config.json in the current folder sets defaults, e.g.
@@ -64,6 +70,8 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
+export { processIo } from './io.ts';
+
 export type Options = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 export interface CommandContext {
@@ -72,6 +80,7 @@ export interface CommandContext {
   args: string[];
   options: Options;
   progress: Progress;
+  io: RunIo;
 }
 
 type Command = (context: CommandContext) => Promise<number>;
@@ -86,24 +95,25 @@ const COMMANDS: Record<string, { options: (keyof typeof OPTIONS)[]; load: () => 
   preview: { options: ['port', 'quiet'], load: async () => (await import('./commands/preview.ts')).preview },
   new: { options: ['title', 'out'], load: async () => (await import('./commands/new.ts')).newManuscript },
   import: { options: ['title', 'out'], load: async () => (await import('./commands/import.ts')).importText },
+  server: { options: ['quiet'], load: async () => (await import('./commands/server.ts')).server },
 };
 
 /** Runs the CLI and returns the exit code; only bugs escape as exceptions. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], io: RunIo = processIo()): Promise<number> {
   try {
-    return await run(argv);
+    return await run(argv, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`mudran: ${error.message}\nTry 'mudran --help'.\n`);
+      io.stderr.write(`mudran: ${error.message}\nTry 'mudran --help'.\n`);
       return 2;
     }
     if (error instanceof EnvironmentError) {
-      process.stderr.write(`mudran: ${error.message}\n`);
+      io.stderr.write(`mudran: ${error.message}\n`);
       return 2;
     }
     // Not the manuscript's fault and not foreseen: one line, the stack only on request.
     const debug = argv.includes('--debug');
-    process.stderr.write(
+    io.stderr.write(
       debug
         ? `${(error as Error).stack ?? String(error)}\n`
         : `mudran: ${(error as Error).message.split('\n')[0]} (--debug shows where)\n`,
@@ -112,7 +122,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function run(argv: readonly string[]): Promise<number> {
+async function run(argv: readonly string[], io: RunIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
@@ -121,27 +131,36 @@ async function run(argv: readonly string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    process.stdout.write(HELP);
+    io.stdout.write(HELP);
     return 0;
   }
   if (values.version) {
-    process.stdout.write(`mudran ${manifest.version}\n`);
+    io.stdout.write(`mudran ${manifest.version}\n`);
     return 0;
   }
   const [name, ...args] = positionals;
   if (name === undefined) {
-    process.stdout.write(HELP);
+    io.stdout.write(HELP);
     return 2;
   }
   const command = COMMANDS[name];
   if (!command) throw new UsageError(`unknown command '${name}'`);
   const refused = Object.keys(values).filter((option) => !(command.options as string[]).includes(option));
   if (refused.length > 0) throw new UsageError(`${name} takes no ${refused.map((option) => `--${option}`).join(', ')}`);
-  const progress = new Progress(process.stderr, { quiet: values.quiet === true || values.json === true });
+  const quiet = values.quiet === true || values.json === true;
+  // A build or check goes to the build server when one may be used (see src/server/).
+  if ((name === 'build' && !values.watch) || name === 'check') {
+    const { serverWanted, viaServer } = await import('./server/client.ts');
+    if (serverWanted(io)) {
+      const code = await viaServer(argv, io, { quiet });
+      if (code !== undefined) return code;
+    }
+  }
+  const progress = new Progress(io.stderr, { quiet });
   try {
     return await (
       await command.load()
-    )({ command: name, args, options: values, progress });
+    )({ command: name, args, options: values, progress, io });
   } finally {
     progress.finish();
   }

@@ -1,4 +1,5 @@
 import type { Output, StageTiming } from './build.ts';
+import type { OutputStream } from './io.ts';
 
 export interface ProgressOptions {
   /** Only messages and the summary: no stage lines, no live status. */
@@ -6,7 +7,7 @@ export interface ProgressOptions {
 }
 
 /** Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function wantsColour(stream: NodeJS.WriteStream): boolean {
+export function wantsColour(stream: OutputStream): boolean {
   return stream.isTTY === true && !process.env['NO_COLOR'];
 }
 
@@ -28,7 +29,7 @@ export class Progress {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly stream: NodeJS.WriteStream,
+    private readonly stream: OutputStream,
     private readonly options: ProgressOptions,
   ) {
     this.colour = wantsColour(stream);

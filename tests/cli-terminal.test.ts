@@ -1,20 +1,7 @@
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { MUDRAN, tempDir } from './tools.ts';
-
-const exec = promisify(execFile);
-
-/** Runs the CLI on a pseudo-terminal (util-linux `script`), as an author at a shell would. */
-async function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
-  const command = [MUDRAN, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
-  const inherited = { ...process.env };
-  delete inherited['NO_COLOR'];
-  const { stdout } = await exec('script', ['-qec', command, '/dev/null'], { env: { ...inherited, ...env } });
-  return stdout;
-}
+import { onTerminal, tempDir } from './tools.ts';
 
 describe('the command line on a terminal', () => {
   it('colours severities on a terminal, and not when NO_COLOR is set', async () => {

@@ -32,6 +32,21 @@ export async function mudran(args: string[], options: { cwd?: string; env?: Node
   }
 }
 
+/** Runs the CLI on a pseudo-terminal (util-linux `script`), as an author at a shell would: what it printed. */
+export async function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const command = [MUDRAN, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+  const inherited = { ...process.env };
+  delete inherited['NO_COLOR'];
+  try {
+    return (await exec('script', ['-qec', command, '/dev/null'], { env: { ...inherited, ...env } })).stdout;
+  } catch (error) {
+    // `script -e` exits with the command's code (1 when the manuscript has errors).
+    const failed = error as { code?: number; stdout?: string };
+    if (typeof failed.code !== 'number') throw error;
+    return failed.stdout ?? '';
+  }
+}
+
 export async function tempDir(prefix = 'mudran-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
 }

@@ -12,7 +12,8 @@ export async function build(context: CommandContext): Promise<number> {
   if (options.out === '') throw new UsageError('--out needs a folder');
   const paths = await manuscriptPaths(context.args);
   const formats = options.format === undefined ? undefined : parseFormats(options.format);
-  if (!options.watch) return buildOnce(context, paths, formats);
+  // Inside a build server its browser serves every build.
+  if (!options.watch) return buildOnce(context, paths, formats, context.io.browser);
   // One Chromium for the whole session: a rebuild after a save needs no browser start, and
   // finds its tabs open and its modules loaded.
   const { BrowserSession } = await import('../render/browser.ts');

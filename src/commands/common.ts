@@ -50,7 +50,7 @@ export function finish(context: CommandContext, result: RunResult): number {
       timings: result.timings ?? [],
       totalMs: performance.now() - result.started,
     });
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    context.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return exitCode;
   }
   const { progress } = context;

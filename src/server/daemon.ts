@@ -1,0 +1,159 @@
+import { chmod, unlink } from 'node:fs/promises';
+import net from 'node:net';
+import { main } from '../cli.ts';
+import { EnvironmentError } from '../errors.ts';
+import type { OutputStream } from '../io.ts';
+import { BrowserSession } from '../render/browser.ts';
+import { connectTo } from './client.ts';
+import { idleSeconds, serverPlace } from './place.ts';
+import { onMessages, send, type Request } from './protocol.ts';
+
+/** Past this resident size the server ends after the run it served (a long book's leftovers). */
+const MAX_RSS_BYTES = 1024 ** 3;
+
+/**
+ * The build server (`mudran server run`): listens on its private socket and serves one build
+ * or check at a time, each in the client's folder with the client's environment and with its
+ * output streamed back, on one Chromium and one set of loaded modules, fonts and JIT-compiled
+ * code kept between runs. It ends when idle for MUDRAN_SERVER_IDLE_SECONDS, on `server stop`,
+ * on SIGTERM/SIGINT, when a client brings other code or fonts (stale), or after a run that left
+ * it large. Resolves when it has ended; false when another server already listens.
+ */
+export async function serve(entry: string, say: (text: string) => void): Promise<boolean> {
+  const place = await serverPlace(entry);
+  if (!place) throw new EnvironmentError('the build server needs a private folder in $TMPDIR, and cannot have one');
+  const server = net.createServer();
+  // The build that needs it starts the browser (a check never does).
+  let browser = new BrowserSession();
+  const home = process.cwd();
+  let queue: Promise<void> = Promise.resolve();
+  let builds = 0;
+  let lastUsed = performance.now();
+  let stopping = false;
+  let idle: NodeJS.Timeout | undefined;
+  let ended!: () => void;
+  const end = new Promise<void>((resolve) => (ended = resolve));
+  const connections = new Set<net.Socket>();
+
+  const stop = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    clearTimeout(idle);
+    say(`stopping: ${why}`);
+    void queue.then(async () => {
+      // Closing removes the socket file (a fresh server may take its place at once); a
+      // connection that never asked for anything does not hold the server up.
+      const closed = new Promise((resolve) => server.close(resolve));
+      for (const socket of connections) socket.destroy();
+      await closed;
+      await browser.close();
+      ended();
+    });
+  };
+  const armIdle = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => stop('idle'), idleSeconds() * 1000);
+  };
+
+  const run = async (request: Extract<Request, { type: 'run' }>, socket: net.Socket) => {
+    clearTimeout(idle);
+    const saved = { ...process.env };
+    const stream = (name: 'stdout' | 'stderr', isTTY: boolean): OutputStream => ({
+      isTTY,
+      write: (text: string) => send(socket, { type: 'output', stream: name, text: String(text) }),
+    });
+    let code = 2;
+    try {
+      // One run at a time owns the process's environment and folder.
+      replaceEnv(request.env);
+      process.chdir(request.cwd);
+      code = await main(request.argv, {
+        stdout: stream('stdout', request.stdoutIsTTY),
+        stderr: stream('stderr', request.stderrIsTTY),
+        entry,
+        browser,
+      });
+    } catch (error) {
+      send(socket, { type: 'output', stream: 'stderr', text: `mudran: ${(error as Error).message}\n` });
+    } finally {
+      replaceEnv(saved);
+      process.chdir(home);
+    }
+    send(socket, { type: 'exit', code });
+    socket.end();
+    // An environment failure (a browser that would not start: not installed yet, say) is
+    // not kept: the next run gets a fresh browser.
+    if (code === 2) {
+      await browser.close();
+      browser = new BrowserSession();
+    }
+    builds += 1;
+    lastUsed = performance.now();
+    if (process.memoryUsage().rss > MAX_RSS_BYTES) stop('large after a long build');
+    else if (!stopping) armIdle();
+  };
+
+  server.on('connection', (socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let answered = false;
+    onMessages<Request>(socket, (request) => {
+      if (answered) return;
+      answered = true;
+      if (request.type === 'status') {
+        const idleFor = (performance.now() - lastUsed) / 1000;
+        send(socket, { type: 'status', pid: process.pid, builds, idleSeconds: Math.round(idleFor) });
+        socket.end();
+      } else if (request.type === 'stop') {
+        send(socket, { type: 'stopping' });
+        socket.end();
+        stop('asked to');
+      } else if (stopping || request.key !== place.key) {
+        send(socket, { type: 'stale' });
+        socket.end();
+        stop('a client runs other code or fonts');
+      } else {
+        // Answered at once, so a client knows it was heard even while another run goes on.
+        send(socket, { type: 'accepted' });
+        queue = queue.then(() => run(request, socket));
+      }
+    });
+  });
+  // Listening only now that connections are handled: a client may connect at once.
+  if (!(await listen(server, place.socket))) return false;
+  await chmod(place.socket, 0o600);
+  say(`build server ${process.pid} listening on ${place.socket}`);
+  armIdle();
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
+  await end;
+  say('stopped');
+  return true;
+}
+
+/** Listens on `socket`; a socket file no server answers on (one that crashed) is replaced. */
+async function listen(server: net.Server, socket: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const failure = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      server.once('error', resolve);
+      server.listen(socket, () => {
+        server.off('error', resolve);
+        resolve(undefined);
+      });
+    });
+    if (!failure) return true;
+    if (failure.code !== 'EADDRINUSE') throw failure;
+    const live = await connectTo(socket);
+    if (live) {
+      live.destroy();
+      return false;
+    }
+    await unlink(socket).catch(() => undefined);
+  }
+  return false;
+}
+
+function replaceEnv(values: Record<string, string | undefined>): void {
+  for (const name of Object.keys(process.env)) if (!(name in values)) delete process.env[name];
+  for (const [name, value] of Object.entries(values)) if (value !== undefined) process.env[name] = value;
+}

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ARTICLE, mudran, onTerminal, tempDir } from './tools.ts';
+
+/** Each test's server lives in a TMPDIR of its own; every one is stopped at the end. */
+const places: NodeJS.ProcessEnv[] = [];
+async function serverEnv(extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
+  const env = {
+    MUDRAN_SERVER: '1',
+    TMPDIR: await tempDir('mudran-server-test-'),
+    SOURCE_DATE_EPOCH: '1700000000',
+    ...extra,
+  };
+  places.push(env);
+  return env;
+}
+
+afterAll(async () => {
+  await Promise.all(places.map((env) => mudran(['server', 'stop'], { env })));
+});
+
+async function serverPid(env: NodeJS.ProcessEnv): Promise<number | undefined> {
+  const { stderr } = await mudran(['server', 'status'], { env });
+  const pid = /running: pid (\d+)/.exec(stderr)?.[1];
+  return pid === undefined ? undefined : Number(pid);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pids of `root`'s descendants (a server's Chromium and its renderers). */
+async function descendants(root: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const parent = /\) \S+ (\d+)/.exec(stat)?.[1];
+    if (parent) parents.set(Number(entry), Number(parent));
+  }
+  const found: number[] = [];
+  for (const pid of parents.keys()) {
+    for (let at = parents.get(pid); at !== undefined && at > 1; at = parents.get(at)) {
+      if (at === root) {
+        found.push(pid);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return condition();
+}
+
+async function digests(folder: string): Promise<Record<string, string>> {
+  const sums: Record<string, string> = {};
+  for (const name of (await readdir(folder)).sort()) {
+    sums[name] = createHash('sha256')
+      .update(await readFile(path.join(folder, name)))
+      .digest('hex');
+  }
+  return sums;
+}
+
+describe('the build server', () => {
+  it('builds the same bytes as a build in its own process, and keeps its browser for the next build', async () => {
+    const env = await serverEnv();
+    const out = await tempDir();
+    const first = await mudran(['build', ARTICLE, '--out', path.join(out, 'first')], { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/^started a build server/m);
+    const pid = await serverPid(env);
+    expect(pid).toBeDefined();
+    const browser = await descendants(pid ?? 0);
+    expect(browser.length).toBeGreaterThan(0);
+
+    const second = await mudran(['build', ARTICLE, '--out', path.join(out, 'second')], { env });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).not.toMatch(/started a build server|started the browser/);
+    expect(second.stderr).toMatch(/^wrote .*russia-pakistan\.pdf \(\d+ kB, 4 pages\)/m);
+    // The same server and the same Chromium served it.
+    expect(await serverPid(env)).toBe(pid);
+    expect((await descendants(pid ?? 0)).filter((child) => browser.includes(child)).length).toBeGreaterThan(0);
+    expect((await mudran(['server', 'status'], { env })).stderr).toMatch(/2 runs served/);
+
+    const local = await mudran(['build', ARTICLE, '--out', path.join(out, 'local')], {
+      env: { ...env, MUDRAN_SERVER: '0' },
+    });
+    expect(local.code, local.stderr).toBe(0);
+    const sums = await digests(path.join(out, 'local'));
+    expect(Object.keys(sums)).toEqual(['russia-pakistan-handout.pdf', 'russia-pakistan.epub', 'russia-pakistan.pdf']);
+    expect(await digests(path.join(out, 'first'))).toEqual(sums);
+    expect(await digests(path.join(out, 'second'))).toEqual(sums);
+  });
+
+  it("runs in the client's folder and environment, and returns its messages, report and exit code", async () => {
+    const env = await serverEnv();
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'bad.md'), '---\ntitle: टूटा\n---\n\nक ि\n');
+    const bad = await mudran(['build', 'bad.md', '--out', 'out'], { cwd: dir, env });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^bad\.md:5:3: error: .*\[mark-at-word-start\]$/m);
+    expect(await readdir(dir)).toEqual(['bad.md']);
+
+    const missing = await mudran(['check', 'absent.md'], { cwd: dir, env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^mudran: absent\.md: cannot read manuscript/m);
+
+    const report = await mudran(['check', 'bad.md', '--json'], { cwd: dir, env });
+    expect(report.code).toBe(1);
+    const parsed = JSON.parse(report.stdout) as { messages: { line: number; column: number; rule: string }[] };
+    expect(parsed.messages).toEqual([expect.objectContaining({ line: 5, column: 3, rule: 'mark-at-word-start' })]);
+
+    // The client's terminal and its NO_COLOR reach the server.
+    const manuscript = path.join(dir, 'bad.md');
+    expect(await onTerminal(['check', manuscript], env)).toContain(`${manuscript}:5:3: \u001b[31merror\u001b[0m: `);
+    const plain = await onTerminal(['check', manuscript], { ...env, NO_COLOR: '1' });
+    expect(plain).toContain(`${manuscript}:5:3: error: `);
+    expect(plain).not.toContain('\u001b[');
+    expect((await mudran(['server', 'status'], { env })).stderr).toMatch(/5 runs served/);
+  });
+
+  it('gives way to a client with other settings, stops with its browser when asked, and ends when idle', async () => {
+    const env = await serverEnv();
+    const started = await mudran(['server', 'start'], { env });
+    expect(started.stderr).toMatch(/^started a build server \(pid \d+\)/m);
+    const first = await serverPid(env);
+    expect(first).toBeDefined();
+
+    // A process-wide setting differs: the old server says it is stale and ends; a new one serves.
+    const other = { ...env, MUDRAN_BROWSER_TIMEOUT_MS: '250000' };
+    const handout = await mudran(['build', ARTICLE, '--format', 'handout', '--out', await tempDir()], { env: other });
+    expect(handout.code, handout.stderr).toBe(0);
+    expect(handout.stderr).toMatch(/^started a build server/m);
+    const second = await serverPid(other);
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    expect(await until(() => !alive(first ?? 0), 10_000)).toBe(true);
+
+    const browser = await descendants(second ?? 0);
+    expect(browser.length).toBeGreaterThan(0);
+    const stopped = await mudran(['server', 'stop'], { env: other });
+    expect(stopped.stderr).toMatch(new RegExp(`^stopped the build server \\(pid ${second}\\)`, 'm'));
+    expect(await until(() => [second ?? 0, ...browser].every((pid) => !alive(pid)), 10_000)).toBe(true);
+    expect((await mudran(['server', 'status'], { env: other })).stderr).toMatch(/^no build server is running/m);
+
+    const idle = { ...env, MUDRAN_SERVER_IDLE_SECONDS: '1' };
+    await mudran(['server', 'start'], { env: idle });
+    const third = await serverPid(idle);
+    expect(third).toBeDefined();
+    expect(await until(() => !alive(third ?? 0), 15_000)).toBe(true);
+    expect((await mudran(['server', 'status'], { env: idle })).stderr).toMatch(/^no build server is running/m);
+  });
+
+  it('is not used in CI, nor from a folder other users could enter', async () => {
+    const ci = { ...(await serverEnv()), MUDRAN_SERVER: undefined, CI: 'true' };
+    const inCi = await mudran(['check', ARTICLE], { env: ci });
+    expect(inCi.code, inCi.stderr).toBe(0);
+    expect(inCi.stderr).not.toMatch(/build server/);
+    expect((await mudran(['server', 'status'], { env: ci })).stderr).toMatch(/^no build server is running/m);
+
+    const env = await serverEnv();
+    const folder = path.join(env['TMPDIR'] ?? '', `mudran-server-${process.getuid?.() ?? 0}`);
+    await mkdir(folder);
+    await chmod(folder, 0o777);
+    const shared = await mudran(['check', ARTICLE], { env });
+    expect(shared.code, shared.stderr).toBe(0);
+    expect(shared.stderr).not.toMatch(/build server/);
+    expect(await readdir(folder)).toEqual([]);
+    const refused = await mudran(['server', 'start'], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^mudran: the build server needs a private folder/m);
+  });
+});
