@@ -8,6 +8,7 @@ import path from 'node:path';
 import { plainHtml } from './lib/generate.ts';
 import {
   ARTICLE,
+  BuildServer,
   MUDRAN,
   chromiumPrint,
   ensureOk,
@@ -36,38 +37,65 @@ const hasPandoc = (() => {
 const help: number[] = [];
 const build: number[] = [];
 const buildCpu: number[] = [];
+const oneShot: number[] = [];
+const oneShotCpu: number[] = [];
 const cold: number[] = [];
 const coldCpu: number[] = [];
 const chromium: number[] = [];
 const chromiumCpu: number[] = [];
 const epub: number[] = [];
 const pandoc: number[] = [];
-for (let run = 0; run < RUNS; run++) {
-  const helped = await measure(MUDRAN, ['--help']);
-  ensureOk('mudran --help', helped);
-  help.push(helped.seconds);
-  // Cold: no checked words or font subsets from an earlier run (a fresh TMPDIR).
-  const first = await measure(MUDRAN, ['build', ARTICLE, '--out', path.join(dir, `cold-${run}`)], { cold: true });
-  ensureOk('mudran build (cold)', first);
-  cold.push(first.seconds);
-  coldCpu.push(first.cpuSeconds);
-  // Warm: the author's loop, rebuilding after an edit (the previous run's caches in $TMPDIR).
-  const built = await measure(MUDRAN, ['build', ARTICLE, '--out', path.join(dir, `out-${run}`)]);
-  ensureOk('mudran build', built);
-  build.push(built.seconds);
-  buildCpu.push(built.cpuSeconds);
-  const printed = await chromiumPrint(html, path.join(dir, `chromium-${run}.pdf`));
-  ensureOk('chromium --print-to-pdf', printed);
-  chromium.push(printed.seconds);
-  chromiumCpu.push(printed.cpuSeconds);
-  const packed = await measure(MUDRAN, ['build', ARTICLE, '--format', 'epub', '--out', path.join(dir, `epub-${run}`)]);
-  ensureOk('mudran build --format epub', packed);
-  epub.push(packed.seconds);
-  if (hasPandoc) {
-    const converted = await measure('pandoc', [ARTICLE, '-o', path.join(dir, `pandoc-${run}.epub`)]);
-    ensureOk('pandoc', converted);
-    pandoc.push(converted.seconds);
+// The build server a `make` finds running after the first one (its caches warm too).
+const server = await BuildServer.start(await tempDir());
+ensureOk(
+  'mudran build (warming the server)',
+  await measure(MUDRAN, ['build', ARTICLE, '--out', path.join(dir, 'warm-up')], { server }),
+);
+try {
+  for (let run = 0; run < RUNS; run++) {
+    const helped = await measure(MUDRAN, ['--help']);
+    ensureOk('mudran --help', helped);
+    help.push(helped.seconds);
+    // Cold: the first build of a session: no build server running, no checked words or font
+    // subsets from an earlier run (a fresh TMPDIR). It starts the server (stopped after, its CPU counted).
+    const first = await measure(MUDRAN, ['build', ARTICLE, '--out', path.join(dir, `cold-${run}`)], {
+      cold: true,
+      server: 'start',
+    });
+    ensureOk('mudran build (cold)', first);
+    cold.push(first.seconds);
+    coldCpu.push(first.cpuSeconds);
+    // Warm: the author's loop, rebuilding after an edit, served by the running build server.
+    const built = await measure(MUDRAN, ['build', ARTICLE, '--out', path.join(dir, `out-${run}`)], { server });
+    ensureOk('mudran build', built);
+    build.push(built.seconds);
+    buildCpu.push(built.cpuSeconds);
+    const printed = await chromiumPrint(html, path.join(dir, `chromium-${run}.pdf`));
+    ensureOk('chromium --print-to-pdf', printed);
+    chromium.push(printed.seconds);
+    chromiumCpu.push(printed.cpuSeconds);
+    // Warm caches without a server (MUDRAN_SERVER=0, as in CI): the command starts its own Chromium.
+    const alone = await measure(MUDRAN, ['build', ARTICLE, '--out', path.join(dir, `alone-${run}`)], {
+      tmpdir: server.tmpdir,
+    });
+    ensureOk('mudran build (MUDRAN_SERVER=0)', alone);
+    oneShot.push(alone.seconds);
+    oneShotCpu.push(alone.cpuSeconds);
+    const packed = await measure(
+      MUDRAN,
+      ['build', ARTICLE, '--format', 'epub', '--out', path.join(dir, `epub-${run}`)],
+      { server },
+    );
+    ensureOk('mudran build --format epub', packed);
+    epub.push(packed.seconds);
+    if (hasPandoc) {
+      const converted = await measure('pandoc', [ARTICLE, '-o', path.join(dir, `pandoc-${run}.epub`)]);
+      ensureOk('pandoc', converted);
+      pandoc.push(converted.seconds);
+    }
   }
+} finally {
+  await server.stop();
 }
 
 // The author's loop: `build --watch` rebuilds the article after each save, on the Chromium
@@ -96,8 +124,9 @@ function buildRows(caches: string, wall: number[], cpu: number[]): void {
     '',
   );
 }
-buildRows('cold caches', cold, coldCpu);
-buildRows('warm caches', build, buildCpu);
+buildRows('cold (first build, starts the server)', cold, coldCpu);
+buildRows('warm, build server running', build, buildCpu);
+buildRows('warm, no server (MUDRAN_SERVER=0)', oneShot, oneShotCpu);
 {
   const ratio = median(rebuild) / median(chromium);
   row(
@@ -111,14 +140,14 @@ buildRows('warm caches', build, buildCpu);
 }
 if (hasPandoc) {
   row(
-    'EPUB only (build --format epub)',
+    'EPUB only (build --format epub), server',
     secondsText(median(epub)),
     `${secondsText(median(pandoc))} pandoc`,
     `${(median(epub) / median(pandoc)).toFixed(2)}×`,
     '',
   );
 } else {
-  row('EPUB only (build --format epub)', secondsText(median(epub)), 'no pandoc', '', '');
+  row('EPUB only (build --format epub), server', secondsText(median(epub)), 'no pandoc', '', '');
 }
 row('mudran --help', secondsText(median(help)), '', '', '');
 

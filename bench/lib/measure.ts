@@ -42,11 +42,17 @@ export async function measure(
     cold = false,
     memory = false,
     tmpdir,
-  }: { cwd?: string; cold?: boolean; memory?: boolean; tmpdir?: string } = {},
+    server,
+  }: { cwd?: string; cold?: boolean; memory?: boolean; tmpdir?: string; server?: 'start' | BuildServer } = {},
 ): Promise<Measured> {
   const scratch = await tempDir();
   const fresh = cold ? await mkdtemp(path.join(scratch, 'tmp-')) : undefined;
-  const env = fresh || tmpdir ? { ...process.env, TMPDIR: fresh ?? tmpdir } : process.env;
+  const folder = server instanceof BuildServer ? server.tmpdir : (fresh ?? tmpdir);
+  // mudran's build server only where asked for: with `start` the command starts one (and it is
+  // stopped before the CPU is read, so its whole work is counted); with a BuildServer the
+  // command is served by that one, whose CPU meanwhile is added.
+  const env = { ...process.env, ...(folder ? { TMPDIR: folder } : {}), MUDRAN_SERVER: server ? '1' : '0' };
+  const serverCpuBefore = server instanceof BuildServer ? await server.cpuSeconds() : 0;
   const accounting = await cpuAccounting();
   const start = performance.now();
   // The shell joins the cgroup and becomes the command: everything it starts is counted.
@@ -75,9 +81,57 @@ export async function measure(
   const seconds = (performance.now() - start) / 1000;
   sampling = false;
   await sampler;
-  const cpuSeconds = await accounting.finish();
+  if (server === 'start') await stopServer(env);
+  let cpuSeconds = await accounting.finish();
+  if (server instanceof BuildServer) cpuSeconds += (await server.cpuSeconds()) - serverCpuBefore;
   await rm(scratch, { recursive: true, force: true });
   return { seconds, cpuSeconds, peakBytes, peakProportionalBytes, code, stderr };
+}
+
+async function stopServer(env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn(MUDRAN, ['server', 'stop'], { env, stdio: 'ignore' });
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+/**
+ * A running mudran build server (`mudran server start`) with its TMPDIR, in a cgroup of its own
+ * so the CPU it spends serving a measured command can be added to that command's.
+ */
+export class BuildServer {
+  private constructor(
+    readonly tmpdir: string,
+    private readonly accounting: Accounting,
+  ) {}
+
+  static async start(tmpdir: string): Promise<BuildServer> {
+    const accounting = await cpuAccounting();
+    const env = { ...process.env, TMPDIR: tmpdir, MUDRAN_SERVER: '1' };
+    const child = spawn('/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', accounting.procs, MUDRAN, 'server', 'start'], {
+      env,
+      stdio: 'ignore',
+    });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`mudran server start failed (exit ${String(code)})`);
+    return new BuildServer(tmpdir, accounting);
+  }
+
+  cpuSeconds(): Promise<number> {
+    return this.accounting.usage();
+  }
+
+  async stop(): Promise<void> {
+    await stopServer({ ...process.env, TMPDIR: this.tmpdir, MUDRAN_SERVER: '1' });
+    await this.accounting.finish();
+  }
+}
+
+interface Accounting {
+  /** The file a process writes its pid into to join. */
+  procs: string;
+  /** CPU seconds used so far. */
+  usage: () => Promise<number>;
+  /** Waits for the last process to end, returns the CPU seconds used and removes the cgroup. */
+  finish: () => Promise<number>;
 }
 
 /**
@@ -89,7 +143,7 @@ export async function measure(
  * bare Chromium's 5.0 CPU seconds). A cgroup counts every process started inside it. Needs root
  * and cgroup v1's cpuacct or cgroup v2, as `make bench` has here.
  */
-async function cpuAccounting(): Promise<{ procs: string; finish: () => Promise<number> }> {
+async function cpuAccounting(): Promise<Accounting> {
   const name = `mudran-bench-${process.pid}-${++cgroups}`;
   const hierarchies = [
     { root: '/sys/fs/cgroup/cpuacct', usage: 'cpuacct.usage', seconds: (text: string) => Number(text) / 1e9 },
@@ -106,17 +160,22 @@ async function cpuAccounting(): Promise<{ procs: string; finish: () => Promise<n
     } catch {
       continue;
     }
+    const read = async () => {
+      const used = seconds(await readFile(path.join(folder, usage), 'utf8'));
+      if (!Number.isFinite(used)) throw new Error(`cannot read ${path.join(folder, usage)}`);
+      return used;
+    };
     return {
       procs: path.join(folder, 'cgroup.procs'),
+      usage: read,
       async finish() {
         // A killed Chromium's last processes may outlive it by a moment.
         for (let attempt = 0; attempt < 100; attempt++) {
           if ((await readFile(path.join(folder, 'cgroup.procs'), 'utf8')).trim() === '') break;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
-        const used = seconds(await readFile(path.join(folder, usage), 'utf8'));
+        const used = await read();
         await rmdir(folder).catch(() => undefined);
-        if (!Number.isFinite(used)) throw new Error(`cannot read ${path.join(folder, usage)}`);
         return used;
       },
     };
@@ -183,14 +242,14 @@ export async function chromiumPrint(html: string, pdf: string): Promise<Measured
 export function row(figure: string, value: string, baseline: string, ratio: string, goal: string, met?: boolean): void {
   const verdict = met === undefined ? '' : met ? 'met' : 'MISSED';
   process.stdout.write(
-    `${figure.padEnd(44)} ${value.padStart(10)} ${baseline.padStart(12)} ${ratio.padStart(8)}  ${goal.padEnd(14)} ${verdict}\n`,
+    `${figure.padEnd(58)} ${value.padStart(10)} ${baseline.padStart(12)} ${ratio.padStart(8)}  ${goal.padEnd(14)} ${verdict}\n`,
   );
 }
 
 export function header(title: string): void {
   process.stdout.write(`\n${title}\n`);
   row('figure', 'mudran', 'baseline', 'ratio', 'goal');
-  process.stdout.write(`${'-'.repeat(100)}\n`);
+  process.stdout.write(`${'-'.repeat(114)}\n`);
 }
 
 export function secondsText(seconds: number): string {
