@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,6 +71,12 @@ export async function measure(
     while (sampling) {
       if (child.pid !== undefined) {
         const used = await treeMemory(child.pid);
+        if (server instanceof BuildServer) {
+          // The server's Chromium and heap do the work: its whole tree counts.
+          const serving = await treeMemory(server.pid);
+          used.rss += serving.rss;
+          used.pss += serving.pss;
+        }
         peakBytes = Math.max(peakBytes, used.rss);
         peakProportionalBytes = Math.max(peakProportionalBytes, used.pss);
       }
@@ -100,6 +106,7 @@ async function stopServer(env: NodeJS.ProcessEnv): Promise<void> {
 export class BuildServer {
   private constructor(
     readonly tmpdir: string,
+    readonly pid: number,
     private readonly accounting: Accounting,
   ) {}
 
@@ -112,7 +119,10 @@ export class BuildServer {
     });
     const code = await new Promise((resolve) => child.once('exit', resolve));
     if (code !== 0) throw new Error(`mudran server start failed (exit ${String(code)})`);
-    return new BuildServer(tmpdir, accounting);
+    const status = spawnSync(MUDRAN, ['server', 'status'], { env, encoding: 'utf8' });
+    const pid = Number(/running: pid (\d+)/.exec(status.stderr)?.[1]);
+    if (!pid) throw new Error(`mudran server status: ${status.stderr}`);
+    return new BuildServer(tmpdir, pid, accounting);
   }
 
   cpuSeconds(): Promise<number> {

@@ -9,9 +9,15 @@ const idle = new WeakMap<Browser, Map<PageKind | 'blank', Page[]>>();
 /**
  * Runs `use` on a tab of the browser, reusing one that finished the same kind of work (a new
  * tab costs Chromium 0.2–0.5 s; a reused one, one navigation). The browser's first, empty tab
- * is the first reused. A tab whose work failed is closed, never reused.
+ * is the first reused. A tab whose work failed is closed, never reused, and so is one told not
+ * to be (`reuse: false`).
  */
-export async function withPage<T>(browser: Browser, kind: PageKind, use: (page: Page) => Promise<T>): Promise<T> {
+export async function withPage<T>(
+  browser: Browser,
+  kind: PageKind,
+  use: (page: Page) => Promise<T>,
+  { reuse = true }: { reuse?: boolean } = {},
+): Promise<T> {
   const pools = await poolsOf(browser);
   const pool = pools.get(kind) ?? [];
   pools.set(kind, pool);
@@ -19,7 +25,7 @@ export async function withPage<T>(browser: Browser, kind: PageKind, use: (page: 
   let reusable = false;
   try {
     const result = await use(page);
-    reusable = true;
+    reusable = reuse;
     return result;
   } finally {
     // Each use adds its own request handler.

@@ -50,6 +50,19 @@ class PdfWorkers {
     }
   }
 
+  /**
+   * Ends the idle workers; the next job starts a fresh one. A build server does this between
+   * runs: after a long book's text layer each worker holds a few hundred megabytes of heap,
+   * which collecting its garbage only partly gives back (a 618-page book built again peaked at
+   * 1.45–1.57 GiB with the workers collected, 1.26–1.30 GiB with them ended; a fresh worker
+   * costs the next long book about a second of CPU).
+   */
+  async release(): Promise<void> {
+    const idle = this.#workers.filter((slot) => slot.busy === 0);
+    this.#workers = this.#workers.filter((slot) => slot.busy > 0);
+    await Promise.all(idle.map((slot) => slot.worker.terminate()));
+  }
+
   #pick(): { worker: Worker; busy: number } {
     const idle = this.#workers.find((slot) => slot.busy === 0);
     if (idle) return idle;

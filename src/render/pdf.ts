@@ -187,20 +187,30 @@ async function printHtml(
   html: string,
   { tagged = true }: { tagged?: boolean } = {},
 ): Promise<Uint8Array> {
-  return withPage(browser, 'print', async (page) => {
-    const sandbox = await sandboxPage(page, book, html, 'print');
-    trace(`print ${book.name} (${html.length} characters): loading`);
-    await page.goto(sandbox.url, { waitUntil: 'load', timeout: BROWSER_TIMEOUT_MS });
-    trace(`print ${book.name} (${html.length} characters): printing`);
-    const pdf = await page.pdf({
-      preferCSSPageSize: true,
-      printBackground: true,
-      tagged,
-      outline: tagged,
-      timeout: BROWSER_TIMEOUT_MS,
-    });
-    trace(`print ${book.name} (${html.length} characters): printed`);
-    await sandbox.assertComplete();
-    return pdf;
-  });
+  return withPage(
+    browser,
+    'print',
+    async (page) => {
+      const sandbox = await sandboxPage(page, book, html, 'print');
+      trace(`print ${book.name} (${html.length} characters): loading`);
+      await page.goto(sandbox.url, { waitUntil: 'load', timeout: BROWSER_TIMEOUT_MS });
+      trace(`print ${book.name} (${html.length} characters): printing`);
+      const pdf = await page.pdf({
+        preferCSSPageSize: true,
+        printBackground: true,
+        tagged,
+        outline: tagged,
+        timeout: BROWSER_TIMEOUT_MS,
+      });
+      trace(`print ${book.name} (${html.length} characters): printed`);
+      await sandbox.assertComplete();
+      return pdf;
+    },
+    // A tab that printed a long book keeps its memory after it is emptied (a 618-page book's:
+    // 350 MB in its renderer), which a build server or `--watch` would carry to the next run.
+    { reuse: html.length < REUSE_BELOW_CHARACTERS },
+  );
 }
+
+/** Pages printed from a longer document (about 50 A5 pages) are closed rather than reused. */
+const REUSE_BELOW_CHARACTERS = 100_000;

@@ -83,7 +83,8 @@ export async function startServer(
   const log = openSync(place.log, 'a', 0o600);
   let child;
   try {
-    child = spawn(process.execPath, [BIN, 'server', 'run'], {
+    // --expose-gc: the server collects its garbage between runs (see daemon.ts).
+    child = spawn(process.execPath, ['--expose-gc', BIN, 'server', 'run'], {
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', log, log],
