@@ -117,7 +117,8 @@ export async function serve(entry: string, say: (text: string) => void): Promise
       } else {
         // Answered at once, so a client knows it was heard even while another run goes on.
         send(socket, { type: 'accepted' });
-        queue = queue.then(() => run(request, socket));
+        // A failure between runs is logged; it must not stop the runs queued after it.
+        queue = queue.then(() => run(request, socket)).catch((error: unknown) => say(`run failed: ${String(error)}`));
       }
     });
   });
@@ -127,6 +128,9 @@ export async function serve(entry: string, say: (text: string) => void): Promise
   say(`build server ${process.pid} listening on ${place.socket}`);
   armIdle();
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
+  // A promise a run left behind that fails later (a tab closing, say) is logged, not fatal to
+  // the server and the runs queued in it.
+  process.on('unhandledRejection', (reason) => say(`unhandled rejection: ${String(reason)}`));
   await end;
   say('stopped');
   return true;
