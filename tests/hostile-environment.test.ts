@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../src/manuscript.ts';
 import { BrowserSession } from '../src/render/browser.ts';
-import { ARTICLE, ROOT, mudran, tempDir } from './tools.ts';
+import { ARTICLE, ROOT, alive, mudran, tempDir } from './tools.ts';
 
 const exec = promisify(execFile);
 
@@ -17,15 +17,6 @@ async function fakeBrowser(body: string): Promise<{ executable: string; pids: st
   await writeFile(executable, `#!/bin/sh\necho $$ >> ${pids}\n${body}\n`);
   await chmod(executable, 0o755);
   return { executable, pids };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('clear failures', () => {

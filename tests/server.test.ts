@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ARTICLE, mudran, onTerminal, tempDir } from './tools.ts';
+import { ARTICLE, alive, mudran, onTerminal, tempDir } from './tools.ts';
 
 /** Each test's server lives in a TMPDIR of its own; every one is stopped at the end. */
 const places: NodeJS.ProcessEnv[] = [];
@@ -25,15 +25,6 @@ async function serverPid(env: NodeJS.ProcessEnv): Promise<number | undefined> {
   const { stderr } = await mudran(['server', 'status'], { env });
   const pid = /running: pid (\d+)/.exec(stderr)?.[1];
   return pid === undefined ? undefined : Number(pid);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The pids of `root`'s descendants (a server's Chromium and its renderers). */

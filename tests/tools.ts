@@ -47,6 +47,16 @@ export async function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): P
   }
 }
 
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function tempDir(prefix = 'mudran-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
 }
