@@ -40,7 +40,7 @@ export async function server(context: CommandContext): Promise<number> {
       progress.say(`a build server is already running (pid ${running.pid})`);
       return 0;
     }
-    const started = await startServer(place, context.io, true);
+    const started = await startServer(place);
     if (!started) throw new EnvironmentError(`the build server did not start (its log: ${place.log})`);
     started.socket.destroy();
     progress.say(`started a build server (pid ${started.pid})`);

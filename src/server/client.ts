@@ -32,8 +32,16 @@ export async function viaServer(
   if (!place) return undefined;
   // Twice at most: a stale server (older code or fonts) ends, and a fresh one takes over.
   for (let attempt = 0; attempt < 2; attempt++) {
-    const socket = (await connectTo(place.socket)) ?? (await startServer(place, io, quiet))?.socket;
-    if (!socket) return undefined;
+    let socket = await connectTo(place.socket);
+    if (!socket) {
+      socket = (await startServer(place))?.socket;
+      if (!socket) {
+        io.stderr.write(`mudran: the build server did not start (its log: ${place.log}); building without it\n`);
+        return undefined;
+      }
+      if (!quiet)
+        io.stderr.write(`started a build server: later builds reuse its browser ('mudran server stop' ends it)\n`);
+    }
     const outcome = await runOn(socket, place, argv, io);
     if (outcome !== 'stale') return outcome;
     if (!(await gone(place.socket))) return undefined;
@@ -73,13 +81,9 @@ export function ask(
 
 /**
  * Starts a build server in the background (`mudran server run`, detached, its output in its
- * log) and waits until it listens; the server outlives this process.
+ * log) and waits until it listens; the server outlives this process. Undefined when none came up.
  */
-export async function startServer(
-  place: ServerPlace,
-  io: RunIo,
-  quiet: boolean,
-): Promise<{ socket: net.Socket; pid: number } | undefined> {
+export async function startServer(place: ServerPlace): Promise<{ socket: net.Socket; pid: number } | undefined> {
   const log = openSync(place.log, 'a', 0o600);
   let child;
   try {
@@ -100,18 +104,12 @@ export async function startServer(
   const deadline = performance.now() + START_MS;
   while (!exited && performance.now() < deadline) {
     const socket = await connectTo(place.socket);
-    if (socket) {
-      if (!quiet)
-        io.stderr.write(`started a build server: later builds reuse its browser ('mudran server stop' ends it)\n`);
-      return { socket, pid: child.pid ?? 0 };
-    }
+    if (socket) return { socket, pid: child.pid ?? 0 };
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   // Another client's server may have taken the socket first (this one then ends at once).
   const socket = await connectTo(place.socket);
-  if (socket) return { socket, pid: 0 };
-  io.stderr.write(`mudran: the build server did not start (its log: ${place.log}); building without it\n`);
-  return undefined;
+  return socket ? { socket, pid: 0 } : undefined;
 }
 
 /** Runs `argv` on a connected server: its exit code, 'stale', or undefined when it ended before writing anything. */
