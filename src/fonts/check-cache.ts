@@ -5,14 +5,17 @@ import { cachePath, keepCached, readCached } from '../cache.ts';
 import type { Finding } from './sequences.ts';
 import { FONT_STACKS, FONTS_DIR, type FaceStyle } from './stack.ts';
 
-/** What the word check found, per face style and word. */
-export type CheckedWords = Record<FaceStyle, Map<string, readonly Finding[]>>;
+/** What the word check found, per face style and language (`regular hi`), then per word. */
+export type CheckedWords = Map<string, Map<string, readonly Finding[]>>;
 
-const STYLES: readonly FaceStyle[] = ['regular', 'bold', 'italic', 'boldItalic'];
-/** Words kept per face: a large book's vocabulary, a few megabytes of JSON. */
+/** The key of a face style and language in `CheckedWords`. */
+export function checkedWordsKey(style: FaceStyle, language: string): string {
+  return `${style} ${language}`;
+}
+
+/** Words kept per face and language: a large book's vocabulary, a few megabytes of JSON. */
 const MAX_WORDS = 100_000;
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
 
 interface Store {
   words: CheckedWords;
@@ -35,14 +38,14 @@ export async function checkedWords(): Promise<CheckedWords> {
 
 function openStore(): Promise<Store> {
   store ??= (async () => {
-    const words = Object.fromEntries(STYLES.map((style) => [style, new Map()])) as CheckedWords;
+    const words: CheckedWords = new Map();
     const key = await inputsKey();
     const file = key ? cachePath('check', `${key}.json`) : undefined;
     if (!file) return { words, file, saved: 0 };
     try {
       const bytes = await readCached(file);
-      const stored = JSON.parse(bytes ? bytes.toString('utf8') : '{}') as Record<FaceStyle, [string, Finding[]][]>;
-      for (const style of STYLES) for (const [word, findings] of stored[style]) words[style].set(word, findings);
+      const stored = JSON.parse(bytes ? bytes.toString('utf8') : '{}') as Record<string, [string, Finding[]][]>;
+      for (const [key, entries] of Object.entries(stored)) words.set(key, new Map(entries));
     } catch {
       // No cache yet, or a damaged one: it is rewritten on save.
     }
@@ -58,12 +61,14 @@ export async function saveCheckedWords(): Promise<void> {
   if (!current.file || total <= current.saved) return;
   current.saved = total;
   // Bounded: past MAX_WORDS a face keeps the words checked last (a Map keeps insertion order).
-  const data = Object.fromEntries(STYLES.map((style) => [style, [...current.words[style]].slice(-MAX_WORDS)]));
+  const data = Object.fromEntries([...current.words].map(([key, words]) => [key, [...words].slice(-MAX_WORDS)]));
   await keepCached(current.file, JSON.stringify(data));
 }
 
 function count(words: CheckedWords): number {
-  return STYLES.reduce((sum, style) => sum + words[style].size, 0);
+  let total = 0;
+  for (const kept of words.values()) total += kept.size;
+  return total;
 }
 
 /**

@@ -15,11 +15,12 @@ export type WordChecker = (word: string) => readonly Finding[];
 export function createWordChecker(
   fonts: readonly StackFont[],
   cache = new Map<string, readonly Finding[]>(),
+  language?: string,
 ): WordChecker {
   return (word) => {
     let findings = cache.get(word);
     if (!findings) {
-      findings = checkWord(word, fonts);
+      findings = checkWord(word, fonts, language);
       cache.set(word, findings);
     }
     return findings;
@@ -27,18 +28,19 @@ export function createWordChecker(
 }
 
 /**
- * Sequence rules first; then each font run is shaped with fontkit and HarfBuzz. A dotted
- * circle only says "broken" where no sequence rule already said exactly what is wrong.
+ * Sequence rules first; then each font run is shaped with fontkit and HarfBuzz for the text's
+ * language (BCP 47; the fonts' `locl` forms differ for Marathi and Nepali). A dotted circle
+ * only says "broken" where no sequence rule already said exactly what is wrong.
  */
-export function checkWord(word: string, fonts: readonly StackFont[]): Finding[] {
+export function checkWord(word: string, fonts: readonly StackFont[], language?: string): Finding[] {
   const findings = findBrokenSequences(word);
   for (const run of splitByFont(word, fonts)) {
     if (!run.font) {
       findings.push(...missingGlyphs(run.text, run.start));
       continue;
     }
-    const harfbuzzGlyphs = shapeWithHarfBuzz(run.font, run.text);
-    const fontkitGlyphs = tryFontkit(run.font, run.text);
+    const harfbuzzGlyphs = shapeWithHarfBuzz(run.font, run.text, language);
+    const fontkitGlyphs = tryFontkit(run.font, run.text, language);
     const circleId = run.font.harfbuzz.nominalGlyph(DOTTED_CIRCLE);
     const circle =
       insertedDottedCircle(run.text, harfbuzzGlyphs, circleId) ??
@@ -68,9 +70,9 @@ export function checkWord(word: string, fonts: readonly StackFont[]): Finding[] 
 }
 
 /** fontkit 2.0.4 throws on some mark sequences (null anchors, foliojs/fontkit#367): that is a finding too. */
-function tryFontkit(font: StackFont, text: string): ShapedGlyph[] | Error {
+function tryFontkit(font: StackFont, text: string, language: string | undefined): ShapedGlyph[] | Error {
   try {
-    return shapeWithFontkit(font, text);
+    return shapeWithFontkit(font, text, language);
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }

@@ -43,9 +43,13 @@ export function splitByFont(text: string, fonts: readonly StackFont[]): FontRun[
   return runs;
 }
 
-/** fontkit's shaping (the check's own shaper). */
-export function shapeWithFontkit(font: StackFont, text: string): ShapedGlyph[] {
-  const run = font.fontkit.layout(text);
+/**
+ * fontkit's shaping (the check's own shaper), with the OpenType language system of `language`
+ * (a BCP 47 tag) so that the font's `locl` forms apply as they do in Chromium.
+ */
+export function shapeWithFontkit(font: StackFont, text: string, language?: string): ShapedGlyph[] {
+  const system = language === undefined ? undefined : openTypeLanguage(font, language);
+  const run = font.fontkit.layout(text, [], undefined, system);
   // fontkit gives no clusters: a glyph points at where its first character first occurs.
   return run.glyphs.map((glyph, i) => {
     const position = run.positions[i];
@@ -62,10 +66,13 @@ export function shapeWithFontkit(font: StackFont, text: string): ShapedGlyph[] {
   });
 }
 
-/** HarfBuzz's shaping: what Chrome prints. */
-export function shapeWithHarfBuzz(font: StackFont, text: string): ShapedGlyph[] {
+/** HarfBuzz's shaping: what Chrome prints, for the language Chrome is given (`lang`). */
+export function shapeWithHarfBuzz(font: StackFont, text: string, language?: string): ShapedGlyph[] {
   const buffer = new font.harfbuzzModule.Buffer();
   buffer.addText(text);
+  if (language !== undefined) buffer.setLanguage(language);
+  // Clusters per character, not per grapheme: a dotted circle then points at its own mark.
+  buffer.setClusterLevel(font.harfbuzzModule.ClusterLevel.MONOTONE_CHARACTERS);
   buffer.guessSegmentProperties();
   font.harfbuzzModule.shape(font.harfbuzz, buffer);
   const positions = buffer.getGlyphPositions();
@@ -82,7 +89,16 @@ export function shapeWithHarfBuzz(font: StackFont, text: string): ShapedGlyph[] 
   });
 }
 
-/** Same glyphs in the same places (clusters aside: fontkit has none). */
+/** A glyph's name without the suffix of an alternate form (`uni0951.alt1` → `uni0951`). */
+export function baseGlyphName(name: string): string {
+  return name.replace(/\.alt\d*$/u, '');
+}
+
+/**
+ * Whether two shapings draw the same glyphs with the same advances: alternate forms of a mark
+ * count as that mark, and mark offsets are left aside (fontkit does not pick the font's
+ * alternate Vedic accents, which print the same accent).
+ */
 export function sameShaping(a: readonly ShapedGlyph[], b: readonly ShapedGlyph[]): boolean {
   return (
     a.length === b.length &&
@@ -90,11 +106,14 @@ export function sameShaping(a: readonly ShapedGlyph[], b: readonly ShapedGlyph[]
       const other = b[i];
       return (
         other !== undefined &&
-        glyph.id === other.id &&
-        glyph.xAdvance === other.xAdvance &&
-        glyph.xOffset === other.xOffset &&
-        glyph.yOffset === other.yOffset
+        baseGlyphName(glyph.name) === baseGlyphName(other.name) &&
+        glyph.xAdvance === other.xAdvance
       );
     })
   );
+}
+
+/** The OpenType language system of a BCP 47 tag (`mr` → `MAR `), as HarfBuzz maps it. */
+function openTypeLanguage(font: StackFont, language: string): string | undefined {
+  return font.harfbuzzModule.otTagsFromScriptAndLanguage('Deva', language).languageTags[0];
 }

@@ -1,7 +1,7 @@
 import type { Element, Root } from 'hast';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
-import { checkedWords, saveCheckedWords } from '../fonts/check-cache.ts';
+import { checkedWords, checkedWordsKey, saveCheckedWords } from '../fonts/check-cache.ts';
 import { createWordChecker, type WordChecker } from '../fonts/check-word.ts';
 import type { FaceStyle, FontStacks } from '../fonts/stack.ts';
 import { reportError, reportWarning } from './messages.ts';
@@ -28,34 +28,59 @@ const PRINTED_FIELDS: readonly (readonly [
 const BOLD = new Set(['b', 'strong', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const ITALIC = new Set(['i', 'em', 'cite', 'dfn', 'var']);
 
+/** A word: text between white space, where a no-break space joins (it is a mark's base in grammars). */
+const WORD = /(?:\S|\u00A0)+/gu;
+/** A word that is only marks, perhaps with punctuation around them: `ि,` in a list of vowel signs. */
+const LONE_MARK = /^[^\p{L}\p{M}\p{N}]*\p{M}+[^\p{L}\p{M}\p{N}]*$/u;
+
 /**
  * Checks every word of the text against the faces that will print it (bold in headings and
- * `strong`, italic in `em`): broken Devanagari sequences, characters no font draws, marks
- * the shaper can only put on a dotted circle, and words that fontkit and HarfBuzz shape
- * differently. Each finding is a message at its line and column in the manuscript. Runs
- * before typography changes the text, so every character still has its place in the file.
+ * `strong`, italic in `em`) and for the language it is set in (the book's `lang`, or an
+ * element's): broken Devanagari sequences, characters no font draws, marks the shaper can
+ * only put on a dotted circle, and words that fontkit and HarfBuzz shape differently. Each
+ * finding is a message at its line and column in the manuscript; a warning is given once per
+ * distinct word and rule. Runs before typography changes the text, so every character still
+ * has its place in the file.
  */
 export default function rehypeShapingCheck(options: ShapingCheckOptions) {
   const { fonts } = options;
   return async (tree: Root, file: VFile) => {
     // Words any earlier manuscript or run checked with these fonts are not shaped again.
     const known = await checkedWords();
-    const checkers: Record<FaceStyle, WordChecker> = {
-      regular: createWordChecker(fonts.regular, known.regular),
-      bold: createWordChecker(fonts.bold, known.bold),
-      italic: createWordChecker(fonts.italic, known.italic),
-      boldItalic: createWordChecker(fonts.boldItalic, known.boldItalic),
+    const checkers = new Map<string, WordChecker>();
+    const checkerFor = (style: FaceStyle, language: string): WordChecker => {
+      const key = checkedWordsKey(style, language);
+      let checker = checkers.get(key);
+      if (!checker) {
+        const cache = known.get(key) ?? new Map();
+        known.set(key, cache);
+        checker = createWordChecker(fonts[style], cache, language);
+        checkers.set(key, checker);
+      }
+      return checker;
     };
     const manuscript = String(file.value);
     const lines = location(file);
+    const warned = new Set<string>();
 
     /** Reports the findings in `text`, which starts at `start` in the manuscript (ending at `end`). */
     const checkText = (text: string, start: number, end: number, checkWord: WordChecker) => {
       let offsetOf: ((index: number) => number) | undefined;
-      for (const word of text.matchAll(/\S+/g)) {
-        for (const finding of checkWord(word[0])) {
+      const words = [...text.matchAll(WORD)].map((match) => ({ text: match[0], index: match.index }));
+      for (const [n, word] of words.entries()) {
+        const notation = isNotation(word.text, words[n - 1]?.text, words[n + 1]?.text);
+        // Chromium draws a lone mark on a dotted circle, which is what a list of signs means.
+        const base = notation ? word.text.search(/\p{M}/u) : -1;
+        const checked = notation ? `${word.text.slice(0, base)}\u25CC${word.text.slice(base)}` : word.text;
+        for (const finding of checkWord(checked)) {
+          if (!finding.fatal) {
+            const once = `${finding.ruleId}\u0000${word.text}`;
+            if (warned.has(once)) continue;
+            warned.add(once);
+          }
           offsetOf ??= sourceOffsets(text, manuscript.slice(start, end));
-          const place = lines.toPoint(start + offsetOf(word.index + finding.index));
+          const index = notation && finding.index > base ? finding.index - 1 : finding.index;
+          const place = lines.toPoint(start + offsetOf(word.index + index));
           const report = finding.fatal ? reportError : reportWarning;
           report(file, finding.reason, { place, ruleId: finding.ruleId });
         }
@@ -65,6 +90,7 @@ export default function rehypeShapingCheck(options: ShapingCheckOptions) {
     // Printed front-matter values, found where they are written; a value YAML folded or
     // escaped is reported at its field's name.
     const matter = file.data.matter;
+    const bookLanguage = matter?.lang ?? 'hi';
     const frontMatterEnd = manuscript.indexOf('\n---', 3);
     for (const [field, style] of matter && frontMatterEnd > 0 ? PRINTED_FIELDS : []) {
       const value = matter?.[field];
@@ -72,11 +98,11 @@ export default function rehypeShapingCheck(options: ShapingCheckOptions) {
         const written = manuscript.slice(0, frontMatterEnd).indexOf(text);
         const keyAt = Math.max(manuscript.indexOf(`\n${field}:`) + 1, 0);
         const [start, end] = written >= 0 ? [written, written + text.length] : [keyAt, keyAt];
-        checkText(text, start, end, checkers[style]);
+        checkText(text, start, end, checkerFor(style, bookLanguage));
       }
     }
 
-    const walk = (parent: Root | Element, bold: boolean, italic: boolean) => {
+    const walk = (parent: Root | Element, bold: boolean, italic: boolean, language: string) => {
       for (const child of parent.children) {
         const start = child.position?.start.offset;
         const end = child.position?.end.offset;
@@ -86,14 +112,26 @@ export default function rehypeShapingCheck(options: ShapingCheckOptions) {
             child.value,
             start,
             end,
-            checkers[bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular'],
+            checkerFor(bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular', language),
           );
         } else if (child.type === 'element') {
-          walk(child, bold || BOLD.has(child.tagName), italic || ITALIC.has(child.tagName));
+          const lang = child.properties.lang;
+          walk(
+            child,
+            bold || BOLD.has(child.tagName),
+            italic || ITALIC.has(child.tagName),
+            typeof lang === 'string' && lang !== '' ? lang : language,
+          );
         }
       }
     };
-    walk(tree, false, false);
+    walk(tree, false, false, bookLanguage);
     await saveCheckedWords();
   };
+}
+
+/** A lone mark written as notation: with punctuation (`ि,`), or beside another lone mark. */
+function isNotation(word: string, before: string | undefined, after: string | undefined): boolean {
+  if (!LONE_MARK.test(word)) return false;
+  return /[^\p{M}]/u.test(word) || [before, after].some((other) => other !== undefined && LONE_MARK.test(other));
 }
