@@ -104,7 +104,10 @@ function pointAt(bytes: Buffer, offset: number): Point {
 }
 
 const CONTAINER = /[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]?/y;
-const TAG = /<(\/?)([a-zA-Z][\w:-]*)[^<>]*?(\/?)>/g;
+// A tag, not an autolink (`<https://…>`, `<a@b.c>`) nor an escaped `\<`.
+const TAG = /(?<!\\)<(\/?)([a-zA-Z][\w-]*)(?![\w-]*[:@])(?:\s[^<>]*?)?(\/?)>/g;
+const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/;
+const CODE_SPAN = /(`+).*?(?<!`)\1(?!`)/g;
 // Elements that never nest: void, or closed by the parser when the next one opens.
 const FLAT_TAGS = new Set(
   'area base br col embed hr img input link meta source track wbr p li dt dd tr td th option'.split(' '),
@@ -126,13 +129,26 @@ function checkNesting(text: string, file: VFile): boolean {
   };
   const lines = text.split('\n');
   let htmlDepth = 0;
+  let fence: string | undefined;
   for (const [index, line] of lines.entries()) {
+    // Tags in code are text, not HTML.
+    const fenced = FENCE.exec(line)?.[1];
+    if (fence !== undefined) {
+      if (fenced !== undefined && fenced[0] === fence[0] && fenced.length >= fence.length && line.trim() === fenced) {
+        fence = undefined;
+      }
+      continue;
+    }
+    if (fenced !== undefined) {
+      fence = fenced;
+      continue;
+    }
     let markers = 0;
     CONTAINER.lastIndex = 0;
     while (markers <= LIMITS.nesting && CONTAINER.test(line)) markers += 1;
     const indent = /^[ \t]*/.exec(line)?.[0].replace(/\t/g, '    ').length ?? 0;
     if (markers > 0 && markers + Math.floor(indent / 2) > LIMITS.nesting) return fail('Markdown', index + 1);
-    for (const [, closing, name = '', selfClosing] of line.matchAll(TAG)) {
+    for (const [, closing, name = '', selfClosing] of line.replace(CODE_SPAN, '').matchAll(TAG)) {
       if (FLAT_TAGS.has(name.toLowerCase()) || selfClosing) continue;
       htmlDepth = closing ? Math.max(0, htmlDepth - 1) : htmlDepth + 1;
       if (htmlDepth > LIMITS.nesting) return fail('HTML', index + 1);

@@ -36,7 +36,7 @@ export function checkWord(word: string, fonts: readonly StackFont[], language?: 
   const findings = findBrokenSequences(word);
   for (const run of splitByFont(word, fonts)) {
     if (!run.font) {
-      findings.push(...missingGlyphs(run.text, run.start));
+      for (const finding of missingGlyphs(run.text, run.start)) findings.push(finding);
       continue;
     }
     const harfbuzzGlyphs = shapeWithHarfBuzz(run.font, run.text, language);

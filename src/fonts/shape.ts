@@ -95,20 +95,18 @@ export function baseGlyphName(name: string): string {
 }
 
 /**
- * Whether two shapings draw the same glyphs with the same advances: alternate forms of a mark
- * count as that mark, and mark offsets are left aside (fontkit does not pick the font's
- * alternate Vedic accents, which print the same accent).
+ * Whether two shapings draw the same glyphs in the same places. An alternate form of a mark
+ * counts as that mark wherever it sits: fontkit does not pick the font's alternate Vedic
+ * accents, which print the same accent a little apart.
  */
 export function sameShaping(a: readonly ShapedGlyph[], b: readonly ShapedGlyph[]): boolean {
   return (
     a.length === b.length &&
     a.every((glyph, i) => {
       const other = b[i];
-      return (
-        other !== undefined &&
-        baseGlyphName(glyph.name) === baseGlyphName(other.name) &&
-        glyph.xAdvance === other.xAdvance
-      );
+      if (other === undefined || baseGlyphName(glyph.name) !== baseGlyphName(other.name)) return false;
+      if (glyph.name !== other.name) return true;
+      return glyph.xAdvance === other.xAdvance && glyph.xOffset === other.xOffset && glyph.yOffset === other.yOffset;
     })
   );
 }

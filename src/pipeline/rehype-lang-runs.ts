@@ -24,7 +24,7 @@ function wrapLatinRuns(parent: Root | Element): void {
   const children: Root['children'] = [];
   for (const child of parent.children) {
     if (child.type === 'text') {
-      children.push(...splitLatin(child.value));
+      for (const part of splitLatin(child.value)) children.push(part);
     } else {
       if (child.type === 'element' && !VERBATIM.has(child.tagName) && child.properties['lang'] === undefined) {
         wrapLatinRuns(child);

@@ -115,7 +115,7 @@ function placedElements(tree: Root, stripped: ReadonlySet<string>): Element[] {
       if (node.position) found.push(node);
       if (stripped.has(node.tagName)) continue;
     }
-    if ('children' in node) stack.push(...node.children);
+    if ('children' in node) for (const child of node.children) stack.push(child);
   }
   return found;
 }

@@ -2,7 +2,7 @@ import type { Element, Root } from 'hast';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import { checkedWords, checkedWordsKey, saveCheckedWords } from '../fonts/check-cache.ts';
-import { createWordChecker, type WordChecker } from '../fonts/check-word.ts';
+import { createWordChecker, type Finding, type WordChecker } from '../fonts/check-word.ts';
 import type { FaceStyle, FontStacks } from '../fonts/stack.ts';
 import { reportError, reportWarning } from './messages.ts';
 import { sourceOffsets } from './source-offsets.ts';
@@ -52,7 +52,7 @@ export default function rehypeShapingCheck(options: ShapingCheckOptions) {
       const key = checkedWordsKey(style, language);
       let checker = checkers.get(key);
       if (!checker) {
-        const cache = known.get(key) ?? new Map();
+        const cache = known.get(key) ?? new Map<string, readonly Finding[]>();
         known.set(key, cache);
         checker = createWordChecker(fonts[style], cache, language);
         checkers.set(key, checker);

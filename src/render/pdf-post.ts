@@ -153,9 +153,9 @@ function dropUnreachableObjects(document: PDFDocument): void {
       const target = context.lookup(object);
       if (target) pending.push(target);
     } else if (object instanceof PDFDict) {
-      pending.push(...object.values());
+      for (const value of object.values()) pending.push(value);
     } else if (object instanceof PDFArray) {
-      pending.push(...object.asArray());
+      for (const value of object.asArray()) pending.push(value);
     } else if (object instanceof PDFStream) {
       pending.push(object.dict);
     }

@@ -133,7 +133,7 @@ function requestSources(tree: Root, base: string): Map<string, Position> {
         if (absolute && !sources.has(absolute)) sources.set(absolute, node.position);
       }
     }
-    if ('children' in node) stack.push(...node.children);
+    if ('children' in node) for (const child of node.children) stack.push(child);
   }
   return sources;
 }
