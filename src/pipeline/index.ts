@@ -15,6 +15,7 @@ import rehypeLangRuns from './rehype-lang-runs.ts';
 import rehypeSanitizeBook from './rehype-sanitize-book.ts';
 import rehypeShapingCheck from './rehype-shaping-check.ts';
 import rehypeTypography from './rehype-typography.ts';
+import remarkCloseRawHtml from './remark-close-raw-html.ts';
 import remarkFrontMatter from './remark-front-matter.ts';
 import remarkNormalize from './remark-normalize.ts';
 
@@ -30,6 +31,8 @@ function createProcessor(fonts: FontStacks, defaults: FrontMatterDefaults) {
       .use(remarkFrontMatter, { defaults })
       // Tables, footnotes, strikethrough, autolinks.
       .use(remarkGfm)
+      // Raw HTML that would swallow the text after it (`<title>`, `<iframe/>`, an open `<object>`) loses its start tag.
+      .use(remarkCloseRawHtml)
       // Every text in NFC; a warning when nukta letters are typed both ways.
       .use(remarkNormalize)
       // mdast → hast; footnotes get Hindi labels.

@@ -1,6 +1,7 @@
 import type { Element, Properties, Root, RootContent } from 'hast';
 import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import { find, html } from 'property-information';
+import type { Position } from 'unist';
 import type { VFile } from 'vfile';
 import { reportWarning } from './messages.ts';
 
@@ -78,7 +79,11 @@ export default function rehypeSanitizeBook() {
     const before = placedElements(tree, stripped);
     const clean = sanitize(tree, bookSchema) as Root;
     const after = new Map(placedElements(clean, stripped).map((element) => [placeKey(element), element]));
+    const seen = new Set<string>();
     for (const element of before) {
+      // The parser may rebuild one written element in several places (an `<i>` left open).
+      if (seen.has(placeKey(element))) continue;
+      seen.add(placeKey(element));
       const kept = after.get(placeKey(element));
       if (!kept) {
         const how =
@@ -121,8 +126,9 @@ function placedElements(tree: Root, stripped: ReadonlySet<string>): Element[] {
 }
 
 function placeKey(element: Element): string {
-  const { start, end } = element.position ?? { start: {}, end: {} };
-  return `${element.tagName}@${start.offset ?? -1}-${end.offset ?? -1}`;
+  // hast-util-raw can leave a position without its start or end (a link inside raw `<a>`).
+  const position: Partial<Position> = element.position ?? {};
+  return `${element.tagName}@${position.start?.offset ?? -1}-${position.end?.offset ?? -1}`;
 }
 
 function droppedProperties(before: Properties, after: Properties): string[] {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +29,21 @@ const PREVIEW_CSS = `@media screen {
 }`;
 /** The only script, in the preview page only: reload when the server says the book changed. */
 const RELOAD_SCRIPT = `new EventSource('/events').addEventListener('change', () => location.reload());`;
+/**
+ * The preview is a page with script on, showing a manuscript from anywhere: only the reload
+ * script runs (by its hash), nothing loads from elsewhere, and it talks to this server alone.
+ */
+const PREVIEW_POLICY = [
+  "default-src 'none'",
+  `script-src 'sha256-${createHash('sha256').update(RELOAD_SCRIPT).digest('base64')}'`,
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 interface Rendered {
   file: VFile;
@@ -70,7 +86,11 @@ export async function startPreview(manuscript: string, port: number): Promise<Pr
     const layout =
       pathname === '/' || pathname === '/book.html' ? 'book' : pathname === '/handout.html' ? 'handout' : undefined;
     if (layout) {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-security-policy': PREVIEW_POLICY,
+      });
       response.end(await page(layout));
       return;
     }

@@ -177,5 +177,9 @@ function hastText(node: Element): string {
 
 /** A CSS string literal for `content:` and `symbols:`. */
 export function cssString(text: string): string {
-  return `"${text.replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]/g, ' ')}"`;
+  // Hex escapes for what could end the string or the `<style>` element it is written in.
+  const escaped = text
+    .replace(/[\n\r\f]/g, ' ')
+    .replace(/[\\"'<>&\p{Cc}]/gu, (char) => `\\${(char.codePointAt(0) ?? 0).toString(16)} `);
+  return `"${escaped}"`;
 }

@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../src/render/browser.ts';
+import { readEpub } from './epub-tools.ts';
+import { startRecorder, type Recorder } from './hostile-tools.ts';
+import { MUDRAN, epubcheck, mudran, pdfText, tempDir } from './tools.ts';
+
+let recorder: Recorder;
+beforeAll(async () => {
+  recorder = await startRecorder();
+});
+afterAll(async () => {
+  await recorder.close();
+});
+
+/** A value that runs script wherever it is written unescaped: text, attribute, `<style>`, `<title>`. */
+const vector = (url: string) =>
+  `</style></title>"'><script>fetch('${url}/x')</script><img src=x onerror="fetch('${url}/y')"><style>`;
+
+/** Every word of the EPUB's content documents, markup removed. */
+async function epubWords(file: string): Promise<Set<string>> {
+  const epub = await readEpub(await readFile(file));
+  const texts = await Promise.all(epub.names.filter((name) => name.endsWith('.xhtml')).map((name) => epub.text(name)));
+  return new Set(
+    texts
+      .join(' ')
+      .replace(/<[^>]*>/g, ' ')
+      .split(/[\s।,]+/u),
+  );
+}
+
+describe('hostile front matter and raw HTML', () => {
+  it('runs no script from the front matter or headings in the preview, whose page has a strict policy', async () => {
+    const dir = await tempDir();
+    const value = vector(recorder.url);
+    const quoted = JSON.stringify(value);
+    await writeFile(
+      path.join(dir, 'x.md'),
+      `---\ntitle: ${quoted}\nsubtitle: ${quoted}\nauthor: ${quoted}\npublisher: ${quoted}\nsource: ${quoted}\n---\n\n# अध्याय ${value.replace(/[<>]/g, '')}\n\nपाठ।\n\n# दूसरा\n\nपाठ।\n`,
+    );
+    const server = spawn(MUDRAN, ['preview', 'x.md', '--port', '0'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      server.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const found = /on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
+        if (found?.[1]) resolve(found[1]);
+      });
+      server.once('exit', () => reject(new Error(`preview exited: ${stderr}`)));
+    });
+    const browser = await launchBrowser();
+    try {
+      for (const page of ['book.html', 'handout.html']) {
+        const response = await fetch(`${url}${page}`);
+        const policy = response.headers.get('content-security-policy') ?? '';
+        expect(policy).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+        expect(policy).toContain("connect-src 'self'");
+        const html = await response.text();
+        expect(html).not.toContain("<script>fetch('");
+        const tab = await browser.newPage();
+        await tab.setJavaScriptEnabled(true);
+        await tab.goto(`${url}${page}`, { waitUntil: 'load' });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await tab.close();
+      }
+    } finally {
+      await browser.close();
+      server.kill('SIGTERM');
+      await once(server, 'exit');
+    }
+    expect(recorder.requests).toEqual([]);
+
+    // The same manuscript builds into every output without a request or an invalid EPUB.
+    const out = await tempDir();
+    const run = await mudran(['build', 'x.md', '--out', out, '--format', 'epub,pdf,handout'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(recorder.requests).toEqual([]);
+    expect((await epubcheck(path.join(out, 'x.epub'))).checker).toMatchObject({ nFatal: 0, nError: 0 });
+    expect(await pdfText(path.join(out, 'x-handout.pdf'))).toContain('onerror');
+  }, 240_000);
+
+  it('keeps every word after raw HTML that would swallow it, in the EPUB and both PDFs, with a warning at the tag', async () => {
+    const cases = [
+      'पहला <title> भीतर </p>\n\nअनुच्छेदएक बचा।',
+      '<div>\n\nअनुच्छेददो बचा।',
+      'पहला <iframe/> शब्दतीन बचा।',
+      'पहला <object> शब्दचार बचा।',
+      '## शीर्षक <style>\n\nअनुच्छेदपाँच बचा।',
+      '<textarea>\n\nअनुच्छेदछह बचा।',
+      'पहला <xmp> शब्दसात बचा।',
+      'पहला <plaintext> शब्दआठ बचा।',
+    ];
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'x.md'),
+      `---\ntitle: निगलने वाला HTML\n---\n\n${cases.map((text, i) => `# अध्याय ${i + 1}\n\n${text}\n\nअंतिम${i + 1} शब्द।`).join('\n\n')}\n`,
+    );
+    const checked = await mudran(['check', 'x.md'], { cwd: dir });
+    expect(checked.code, checked.stderr).toBe(0);
+    for (const tag of ['title', 'iframe', 'object', 'style', 'textarea', 'xmp', 'plaintext']) {
+      expect(checked.stderr).toMatch(
+        new RegExp(`x\\.md:\\d+:\\d+: warning: Unexpected \`<${tag}>\` that is never closed`),
+      );
+    }
+    const out = await tempDir();
+    const run = await mudran(['build', 'x.md', '--out', out, '--format', 'epub,pdf,handout'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const expected = [
+      'अनुच्छेदएक',
+      'अनुच्छेददो',
+      'शब्दतीन',
+      'शब्दचार',
+      'अनुच्छेदपाँच',
+      'अनुच्छेदछह',
+      'शब्दसात',
+      'शब्दआठ',
+      ...cases.map((_, i) => `अंतिम${i + 1}`),
+    ];
+    const epub = await epubWords(path.join(out, 'x.epub'));
+    for (const word of expected) expect(epub.has(word), `EPUB: ${word}`).toBe(true);
+    for (const pdf of ['x.pdf', 'x-handout.pdf']) {
+      const text = await pdfText(path.join(out, pdf));
+      for (const word of expected) expect(text, `${pdf}: ${word}`).toContain(word);
+    }
+  }, 240_000);
+
+  it('writes `]]>` from prose, code and the title into well-formed XHTML', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'x.md'), `---\ntitle: "अंत ]]> शीर्षक"\n---\n\nपाठ ]]> और \`]]>\` भी।\n`);
+    const out = await tempDir();
+    const run = await mudran(['build', 'x.md', '--out', out, '--format', 'epub'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const report = await epubcheck(path.join(out, 'x.epub'));
+    expect(report.messages.filter((message) => message.severity !== 'INFO' && message.severity !== 'USAGE')).toEqual(
+      [],
+    );
+  }, 120_000);
+
+  it.each([
+    ['a link whose text is a bare address', '<a href="https://www.example.org">www.example.org</a>'],
+    ['an unclosed <i> in a footnote', 'पाठ[^1] आगे।\n\n[^1]: नोट <i> खुला\n\nअगला अनुच्छेद।'],
+  ])('reports %s at its place instead of crashing', async (_, body) => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'x.md'), `---\ntitle: परीक्षा\n---\n\n${body}\n`);
+    const run = await mudran(['check', 'x.md'], { cwd: dir });
+    expect(run.stderr).not.toMatch(/Cannot read|at .*\.js:\d+/);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^x\.md:[57]:\d+: warning: .*\[html-(element|attribute|unclosed)\]$/m);
+  });
+
+  it('counts 101 autolinks and tags in a code fence as no open HTML', async () => {
+    const dir = await tempDir();
+    const links = Array.from({ length: 101 }, (_, i) => `कड़ी <https://example.org/${i}>`).join('\n');
+    const fence = ['```html', ...Array.from({ length: 101 }, () => '<section>'), '```'].join('\n');
+    await writeFile(path.join(dir, 'x.md'), `---\ntitle: कड़ियाँ\n---\n\n${links}\n\n${fence}\n`);
+    const run = await mudran(['check', 'x.md'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+  });
+});
