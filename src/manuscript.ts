@@ -1,4 +1,5 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Point } from 'unist';
 import { VFile } from 'vfile';
@@ -21,9 +22,14 @@ export const LIMITS = { bytes: 8 * 1024 * 1024, nesting: 100 } as const;
 export async function readManuscript(filePath: string): Promise<VFile> {
   const file = new VFile({ path: filePath, value: '' });
   let bytes: Buffer;
+  let handle: FileHandle | undefined;
   try {
-    const info = await stat(filePath);
+    // Opened without blocking (a FIFO would wait for a writer), then checked on the handle.
+    handle = await open(filePath, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
     if (info.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
+    // A FIFO would block for good and a device (a link to /dev/zero) never ends.
+    if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' });
     if (info.size > LIMITS.bytes) {
       reportError(
         file,
@@ -32,11 +38,23 @@ export async function readManuscript(filePath: string): Promise<VFile> {
       );
       return file;
     }
-    bytes = await readFile(filePath);
+    // Never more than the limit, even if the file grows while it is read.
+    const buffer = Buffer.alloc(info.size);
+    const { bytesRead } = await handle.read(buffer, 0, info.size, 0);
+    bytes = buffer.subarray(0, bytesRead);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (code ?? 'unreadable');
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a folder'
+          : code === 'ENOTFILE'
+            ? 'not a regular file: a pipe or a device'
+            : (code ?? 'unreadable');
     throw new EnvironmentError(`${filePath}: cannot read manuscript (${why})`);
+  } finally {
+    await handle?.close();
   }
   const text = decodeManuscript(bytes, file);
   if (text !== undefined && checkNesting(text, file)) file.value = text;

@@ -6,7 +6,22 @@ export function formatMessages(file: VFile, paint: (text: string, code: number) 
   return sortedMessages(file).map((message) => {
     const severity = message.fatal === true ? paint('error', 31) : paint('warning', 33);
     const rule = message.ruleId ? ` [${message.ruleId}]` : '';
-    return `${file.path}:${message.line ?? 1}:${message.column ?? 1}: ${severity}: ${message.reason}${rule}`;
+    return `${visible(file.path)}:${message.line ?? 1}:${message.column ?? 1}: ${severity}: ${visible(message.reason)}${rule}`;
+  });
+}
+
+/**
+ * Text from a manuscript as it may go to a terminal: control characters (escape sequences that
+ * clear the screen, newlines that would break the one-line form) shown as `\x1B`, `\n`.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (char) => {
+    if (char === '\n') return '\\n';
+    if (char === '\t') return '\\t';
+    const code = char.codePointAt(0) ?? 0;
+    return code > 0xff
+      ? `\\u${code.toString(16).toUpperCase()}`
+      : `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`;
   });
 }
 

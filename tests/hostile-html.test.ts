@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../src/render/browser.ts';
@@ -158,5 +158,58 @@ describe('hostile front matter and raw HTML', () => {
     await writeFile(path.join(dir, 'x.md'), `---\ntitle: कड़ियाँ\n---\n\n${links}\n\n${fence}\n`);
     const run = await mudran(['check', 'x.md'], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
+  });
+});
+
+describe('hostile files and front matter', () => {
+  it('refuses a YAML alias bomb at the front matter, exit 1', async () => {
+    const dir = await tempDir();
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 9; i++) {
+      const name = String.fromCharCode(97 + i);
+      const previous = String.fromCharCode(96 + i);
+      levels.push(`${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(',')}]`);
+    }
+    await writeFile(path.join(dir, 'x.md'), `---\ntitle: बम\n${levels.join('\n')}\n---\n\nपाठ।\n`);
+    const run = await mudran(['check', 'x.md'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^x\.md:2:1: error: Unexpected YAML aliases .*\[frontmatter-yaml\]$/m);
+  });
+
+  it('refuses a FIFO and a link to /dev/zero as manuscripts at once, exit 2, in one line', async () => {
+    const dir = await tempDir();
+    await new Promise<void>((resolve, reject) =>
+      spawn('mkfifo', [path.join(dir, 'fifo.md')]).once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error('mkfifo')),
+      ),
+    );
+    await symlink('/dev/zero', path.join(dir, 'zero.md'));
+    for (const name of ['fifo.md', 'zero.md']) {
+      const started = Date.now();
+      const run = await mudran(['check', name], { cwd: dir });
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr.trim()).toBe(
+        `mudran: ${name}: cannot read manuscript (not a regular file: a pipe or a device)`,
+      );
+      expect(Date.now() - started).toBeLessThan(30_000);
+    }
+  });
+
+  it.each(['2026-13-45', '2026-02-30', '2026-00'])('refuses the date %s at its line', async (date) => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'x.md'), `---\ntitle: तिथि\ndate: ${date}\n---\n\nपाठ।\n`);
+    const run = await mudran(['check', 'x.md'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^x\.md:3:7: error: Unexpected value for `date`, expected a date that exists/m);
+  });
+
+  it('prints terminal escapes and newlines from the manuscript as visible escapes, one line a message', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'x.md'), `---\ntitle: नियंत्रण\n---\n\nपाठ \u001B[2J\u001B]0;title\u0007 अा।\n`);
+    const run = await mudran(['check', 'x.md'], { cwd: dir });
+    expect(run.stderr).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/u);
+    const messages = run.stderr.split('\n').filter((line) => line.startsWith('x.md:'));
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.join('\n')).toContain('\\x1B');
   });
 });

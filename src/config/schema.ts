@@ -17,6 +17,7 @@ export const frontMatterSchema = z.object({
   date: z
     .string()
     .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date such as 2026-11-28')
+    .refine(isCalendarDate, 'a date that exists, such as 2026-11-28 (month 01–12, a day the month has)')
     .optional(),
   lang: languageTag.default('hi'),
   description: nonEmpty.optional(),
@@ -46,4 +47,11 @@ export const FIELD_NAMES: readonly string[] = Object.keys(frontMatterSchema.shap
 export function authorsOf(matter: FrontMatter): string[] {
   if (matter.author === undefined) return [];
   return typeof matter.author === 'string' ? [matter.author] : matter.author;
+}
+
+/** Whether `2026`, `2026-11` or `2026-11-28` names a real month and day. */
+function isCalendarDate(text: string): boolean {
+  const [year = 0, month = 1, day = 1] = text.split('-').map(Number);
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

@@ -79,8 +79,19 @@ function readFrontMatter(node: Yaml, file: VFile, defaults: FrontMatterDefaults)
     valueNodes.set(key, (pair.value as YamlNode | null) ?? pair.key);
   }
 
+  let values: Record<string, unknown>;
+  try {
+    values = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as Record<string, unknown>;
+  } catch {
+    // Aliases that expand exponentially (a "billion laughs" block): refused, not expanded.
+    reportError(file, 'Unexpected YAML aliases that expand past 100 copies, expected plain values', {
+      place: { line: firstLine, column: 1 },
+      ruleId: 'frontmatter-yaml',
+    });
+    return undefined;
+  }
   const raw: Record<string, unknown> = { ...defaults };
-  for (const [key, value] of Object.entries((doc.toJS() ?? {}) as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(values)) {
     if (FIELD_NAMES.includes(key) && value !== null) raw[key] = value;
   }
   const result = frontMatterSchema.safeParse(raw);
