@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../src/render/browser.ts';
 import { readEpub } from './epub-tools.ts';
@@ -212,4 +213,26 @@ describe('hostile files and front matter', () => {
     expect(messages.length).toBeGreaterThan(0);
     expect(messages.join('\n')).toContain('\\x1B');
   });
+});
+
+describe('links in the PDFs', () => {
+  it('never point at the print page’s internal origin: relative links print as text', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'x.md'),
+      `---\ntitle: कड़ियाँ\n---\n\n[अगला अध्याय](chapter2.md), [ऊपर](../index.html) और [बाहर](https://example.org/) और [यहीं](#कड़ियाँ)।\n`,
+    );
+    const out = await tempDir();
+    const run = await mudran(['build', 'x.md', '--out', out, '--format', 'pdf,handout'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    for (const pdf of ['x.pdf', 'x-handout.pdf']) {
+      // Uncompressed, out of object streams, so every link's URI can be read.
+      const plain = path.join(out, `plain-${pdf}`);
+      await promisify(execFile)('qpdf', ['--qdf', '--object-streams=disable', path.join(out, pdf), plain]);
+      const bytes = (await readFile(plain)).toString('latin1');
+      expect(bytes, pdf).not.toContain('mudran.invalid');
+      expect(bytes, pdf).toContain('https://example.org/');
+      expect(await pdfText(path.join(out, pdf))).toContain('अगला अध्याय');
+    }
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Root } from 'hast';
 import { h } from 'hastscript';
+import { visit } from 'unist-util-visit';
 import type { Book } from '../book.ts';
 import { authorsOf, type FrontMatter } from '../config/schema.ts';
 import { toHtmlString } from '../pipeline/index.ts';
@@ -41,7 +42,7 @@ export async function bookDocument(book: Book, plan: BookPlan): Promise<string> 
     title: escapeHtml(matter.title),
     pageStyle: bookPageStyle(book, plan),
     titleBlock: toHtmlString(titleBlock(matter, 'book')),
-    body: toHtmlString(bookBody(book, plan)),
+    body: toHtmlString(withoutRelativeLinks(bookBody(book, plan))),
   });
 }
 
@@ -52,11 +53,32 @@ export async function handoutDocument(book: Book): Promise<string> {
     lang: escapeHtml(matter.lang),
     title: escapeHtml(matter.title),
     titleBlock: toHtmlString(titleBlock(matter, 'handout')),
-    body: toHtmlString(book.tree),
+    body: toHtmlString(withoutRelativeLinks(book.tree)),
     headerLeft: cssString(matter.title),
     headerRight: cssString(matter.source ?? matter.publisher ?? ''),
     digits: matter.digits === 'devanagari' ? 'devanagari' : 'decimal',
   });
+}
+
+/**
+ * The print page is loaded from the sandbox's origin, so a relative link (`chapter2.md`) would
+ * point at `http://mudran.invalid/…` in the PDF: it prints as its text. Links within the book
+ * (`#id`) and absolute ones stay.
+ */
+function withoutRelativeLinks(tree: Root): Root {
+  const copy = structuredClone(tree);
+  visit(copy, 'element', (element) => {
+    const href = element.properties['href'];
+    if (
+      element.tagName === 'a' &&
+      typeof href === 'string' &&
+      !href.startsWith('#') &&
+      !/^[a-z][a-z0-9+.-]*:/i.test(href)
+    ) {
+      delete element.properties['href'];
+    }
+  });
+  return copy;
 }
 
 async function readTemplate(layout: PrintLayout): Promise<string> {
