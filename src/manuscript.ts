@@ -12,7 +12,7 @@ import { EnvironmentError } from './errors.ts';
 export { EnvironmentError };
 
 /** What a manuscript may be: a long book is ~3 MB of Hindi; Markdown never needs deep nesting. */
-export const LIMITS = { bytes: 8 * 1024 * 1024, nesting: 100 } as const;
+export const LIMITS = { bytes: 8 * 1024 * 1024, nesting: 100, delimiters: 10_000 } as const;
 
 /**
  * Reads a manuscript file as UTF-8 text. Unreadable paths are environment errors; a file
@@ -57,7 +57,7 @@ export async function readManuscript(filePath: string): Promise<VFile> {
     await handle?.close();
   }
   const text = decodeManuscript(bytes, file);
-  if (text !== undefined && checkNesting(text, file)) file.value = text;
+  if (text !== undefined && checkNesting(text, file) && checkDelimiters(text, file)) file.value = text;
   return file;
 }
 
@@ -171,6 +171,33 @@ function checkNesting(text: string, file: VFile): boolean {
       htmlDepth = closing ? Math.max(0, htmlDepth - 1) : htmlDepth + 1;
       if (htmlDepth > LIMITS.nesting) return fail('HTML', index + 1);
     }
+  }
+  return true;
+}
+
+/**
+ * Refuses a paragraph with more than `LIMITS.delimiters` emphasis, code or strikethrough
+ * marks: the Markdown parser pairs them in time that grows with their square (50 KB of `a*`
+ * took 37 s), and no book needs so many in one paragraph.
+ */
+function checkDelimiters(text: string, file: VFile): boolean {
+  let line = 1;
+  for (const block of text.split(/\n[ \t]*\n/)) {
+    let marks = 0;
+    for (let i = 0; i < block.length; i++) {
+      const code = block.charCodeAt(i);
+      // * _ ` ~
+      if (code === 42 || code === 95 || code === 96 || code === 126) marks++;
+    }
+    if (marks > LIMITS.delimiters) {
+      reportError(
+        file,
+        `Unexpected ${marks} emphasis or code marks (\`*\`, \`_\`, \`\`\`, \`~\`) in one paragraph, expected at most ${LIMITS.delimiters}: split the paragraph or escape the marks`,
+        { place: { line, column: 1 }, ruleId: 'input-delimiters' },
+      );
+      return false;
+    }
+    line += block.split('\n').length + 1;
   }
   return true;
 }

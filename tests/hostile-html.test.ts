@@ -236,3 +236,19 @@ describe('links in the PDFs', () => {
     }
   }, 120_000);
 });
+
+describe('bounded parsing cost', () => {
+  it.each([
+    ['50 KB of `a*`', 'a*'.repeat(25_000)],
+    ['100,000 emphasis pairs', '*क* '.repeat(100_000)],
+    ['200 KB of backticks', '`'.repeat(200_000)],
+  ])('refuses %s in one paragraph with a positioned error, in seconds', async (_, paragraph) => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'x.md'), `---\ntitle: भारी\n---\n\nपहला अनुच्छेद।\n\n${paragraph}\n`);
+    const started = Date.now();
+    const run = await mudran(['check', 'x.md'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^x\.md:7:1: error: Unexpected \d+ emphasis or code marks .*\[input-delimiters\]$/m);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
