@@ -51,6 +51,8 @@ export function authorsOf(matter: FrontMatter): string[] {
 
 /** Whether `2026`, `2026-11` or `2026-11-28` names a real month and day. */
 function isCalendarDate(text: string): boolean {
+  // A text of another shape is the pattern's to report.
+  if (!/^\d{4}(-\d{2}(-\d{2})?)?$/.test(text)) return true;
   const [year = 0, month = 1, day = 1] = text.split('-').map(Number);
   if (month < 1 || month > 12 || day < 1) return false;
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();

@@ -14,12 +14,13 @@ import { bookSchema } from './rehype-sanitize-book.ts';
  * reads as text up to their end tag (`<title>`, `<textarea>`, `<xmp>`, `<iframe>`): opened and
  * not closed, they would take the rest of the manuscript with them.
  */
-const SWALLOWING = new Set([...(bookSchema.strip ?? []), 'plaintext']);
+// `embed` is void: it never has content to swallow.
+const SWALLOWING = new Set([...(bookSchema.strip ?? []).filter((name) => name !== 'embed'), 'plaintext']);
 /** Elements whose content is text up to `</name`: no tag inside them counts. */
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript']);
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)(?:[\s/][^>]*)?>/g;
-/** Only SVG and MathML close themselves with `/>` (`<iframe/>` opens an iframe); embed is void. */
-const FOREIGN = new Set(['svg', 'math', 'embed']);
+/** Only SVG and MathML close themselves with `/>` (`<iframe/>` opens an iframe). */
+const FOREIGN = new Set(['svg', 'math']);
 
 /**
  * Removes the start tag of every element that would swallow the text after it and is not
