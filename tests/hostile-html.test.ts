@@ -252,3 +252,15 @@ describe('bounded parsing cost', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
+
+describe('bounded shaping cost', () => {
+  it('refuses a 1 MB word in the title at its place, in seconds', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'x.md'), `---\ntitle: ${'क'.repeat(1_000_000)}\n---\n\nपाठ।\n`);
+    const started = Date.now();
+    const run = await mudran(['check', 'x.md'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^x\.md:2:8: error: Unexpected word of 1000000 characters, .*\[input-word-length\]$/m);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
