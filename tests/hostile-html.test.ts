@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../src/render/browser.ts';
 import { readEpub } from './epub-tools.ts';
 import { startRecorder, type Recorder } from './hostile-tools.ts';
-import { MUDRAN, epubcheck, mudran, pdfText, tempDir } from './tools.ts';
+import { epubcheck, mudran, pdfText, spawnPreview, tempDir } from './tools.ts';
 
 let recorder: Recorder;
 beforeAll(async () => {
@@ -42,16 +42,7 @@ describe('hostile front matter and raw HTML', () => {
       path.join(dir, 'x.md'),
       `---\ntitle: ${quoted}\nsubtitle: ${quoted}\nauthor: ${quoted}\npublisher: ${quoted}\nsource: ${quoted}\n---\n\n# अध्याय ${value.replace(/[<>]/g, '')}\n\nपाठ।\n\n# दूसरा\n\nपाठ।\n`,
     );
-    const server = spawn(MUDRAN, ['preview', 'x.md', '--port', '0'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      server.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const found = /on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
-        if (found?.[1]) resolve(found[1]);
-      });
-      server.once('exit', () => reject(new Error(`preview exited: ${stderr}`)));
-    });
+    const { server, url } = await spawnPreview('x.md', dir);
     const browser = await launchBrowser();
     try {
       for (const page of ['book.html', 'handout.html']) {

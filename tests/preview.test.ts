@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFile, copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTICLE, MUDRAN, tempDir } from './tools.ts';
+import { ARTICLE, spawnPreview, tempDir } from './tools.ts';
 
 // The real entry point: `mudran preview` on a copy of the article in a folder of its own.
 let server: ChildProcess;
@@ -16,16 +16,7 @@ beforeAll(async () => {
   dir = await tempDir();
   manuscript = path.join(dir, 'article.md');
   await copyFile(ARTICLE, manuscript);
-  server = spawn(MUDRAN, ['preview', 'article.md', '--port', '0'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  url = await new Promise<string>((resolve, reject) => {
-    server.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const found = /on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
-      if (found?.[1]) resolve(found[1]);
-    });
-    server.once('exit', () => reject(new Error(`preview exited: ${stderr}`)));
-  });
+  ({ server, url } = await spawnPreview('article.md', dir));
   const response = await fetch(`${url}events`);
   if (!response.body) throw new Error('no event stream');
   events = response.body.getReader();

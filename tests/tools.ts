@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,21 @@ export async function mudran(args: string[], options: { cwd?: string; env?: Node
     if (typeof failed.code !== 'number') throw error;
     return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }
+}
+
+/** Starts `mudran preview MANUSCRIPT --port 0` in `cwd`; resolves with its address once it serves. */
+export async function spawnPreview(manuscript: string, cwd: string): Promise<{ server: ChildProcess; url: string }> {
+  const server = spawn(MUDRAN, ['preview', manuscript, '--port', '0'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    server.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const found = /on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
+      if (found?.[1]) resolve(found[1]);
+    });
+    server.once('exit', () => reject(new Error(`preview exited: ${stderr}`)));
+  });
+  return { server, url };
 }
 
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), as an author at a shell would: what it printed. */

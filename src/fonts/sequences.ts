@@ -71,7 +71,7 @@ export function findBrokenSequences(text: string): Finding[] {
   const findings: Finding[] = [];
   const chars = [...text];
   let index = 0;
-  const error = (ruleId: string, reason: string) => findings.push({ index, ruleId, reason, fatal: true });
+  const error = (ruleId: string, reason: string, at = index) => findings.push({ index: at, ruleId, reason, fatal: true });
   for (let i = 0; i < chars.length; i++) {
     const char = chars[i] ?? '';
     const before = chars[i - 1];
@@ -87,9 +87,12 @@ export function findBrokenSequences(text: string): Finding[] {
         );
       }
     } else if (char === 'इ' && chars.slice(i - 2, i).join('') === 'र्') {
-      index -= 'र्'.length;
-      error('vowel-spoof', `Unexpected \`${RA_VIRAMA_I}\`, expected the single letter \`ई\` (Unicode’s “do not use” spelling; Chromium prints it with a dotted circle)`);
-      index += 'र्'.length;
+      // Reported at the र that starts the spelling.
+      error(
+        'vowel-spoof',
+        `Unexpected \`${RA_VIRAMA_I}\`, expected the single letter \`ई\` (Unicode’s “do not use” spelling; Chromium prints it with a dotted circle)`,
+        index - 'र्'.length,
+      );
     } else if (char === NUKTA) {
       if (before !== undefined && MATRA.test(before)) {
         error(

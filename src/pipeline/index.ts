@@ -15,7 +15,7 @@ import rehypeLangRuns from './rehype-lang-runs.ts';
 import rehypeSanitizeBook from './rehype-sanitize-book.ts';
 import rehypeShapingCheck from './rehype-shaping-check.ts';
 import rehypeTypography from './rehype-typography.ts';
-import remarkCloseRawHtml from './remark-close-raw-html.ts';
+import remarkUnclosedHtml from './remark-unclosed-html.ts';
 import remarkFrontMatter from './remark-front-matter.ts';
 import remarkNormalize from './remark-normalize.ts';
 
@@ -32,7 +32,7 @@ function createProcessor(fonts: FontStacks, defaults: FrontMatterDefaults) {
       // Tables, footnotes, strikethrough, autolinks.
       .use(remarkGfm)
       // Raw HTML that would swallow the text after it (`<title>`, `<iframe/>`, an open `<object>`) loses its start tag.
-      .use(remarkCloseRawHtml)
+      .use(remarkUnclosedHtml)
       // Every text in NFC; a warning when nukta letters are typed both ways.
       .use(remarkNormalize)
       // mdast → hast; footnotes get Hindi labels.
