@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { checkManuscript, readManuscript } from '../src/manuscript.ts';
+import { checkManuscript, readManuscript } from '../src/input/manuscript.ts';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');

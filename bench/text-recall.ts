@@ -9,11 +9,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { VFile } from 'vfile';
-import type { Book } from '../src/book.ts';
-import { checkManuscript } from '../src/manuscript.ts';
-import { launchBrowser } from '../src/render/browser.ts';
-import { pdfRenderer, type PdfFormat } from '../src/render/pdf.ts';
-import { rewriteTextLayer } from '../src/render/pdf-text-layer.ts';
+import type { Book } from '../src/model/book.ts';
+import { checkManuscript } from '../src/input/manuscript.ts';
+import { launchBrowser } from '../src/print/browser.ts';
+import { pdfRenderer, type PdfFormat } from '../src/pdf/render.ts';
+import { rewriteTextLayer } from '../src/pdf/text-layer/index.ts';
 import { EXTRACTORS, extractText, wordRecall } from '../tests/pdf-text.ts';
 
 const { values } = parseArgs({

@@ -39,13 +39,13 @@ function sourceHash() {
  */
 async function compile(entry) {
   const { build } = await import('esbuild');
-  // The PDF worker thread's entry (src/render/pdf-workers.ts starts it by this name).
+  // The PDF worker thread's entry (src/pdf/workers.ts starts it by this name).
   const worker = path.basename(entry).replace(/^cli-/, 'pdf-worker-');
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: {
-      [path.basename(entry, '.js')]: 'src/cli.ts',
-      [path.basename(worker, '.js')]: 'src/render/pdf-worker.ts',
+      [path.basename(entry, '.js')]: 'src/cli/main.ts',
+      [path.basename(worker, '.js')]: 'src/pdf/worker.ts',
     },
     define: { MUDRAN_PDF_WORKER: JSON.stringify(worker) },
     outdir: OUT_DIR,
@@ -63,7 +63,7 @@ async function compile(entry) {
   const files = result.outputFiles.sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
   for (const file of files) {
     if (file.path !== entry && existsSync(file.path)) continue;
-    // Unique per writer: threads of one process compile too (see src/render/pdf-workers.ts).
+    // Unique per writer: threads of one process compile too (see src/pdf/workers.ts).
     const temporary = `${file.path}.${process.pid}.${randomUUID()}.tmp`;
     await writeFile(temporary, file.contents);
     await rename(temporary, file.path);

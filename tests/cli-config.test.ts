@@ -1,7 +1,7 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { JsonReport } from '../src/report.ts';
+import type { JsonReport } from '../src/report/messages.ts';
 import { ARTICLE, mudran, tempDir } from './tools.ts';
 
 /** A project folder with a manuscript that leaves `publisher` and `lang` to the config. */

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { JsonReport } from '../src/report.ts';
+import type { JsonReport } from '../src/report/messages.ts';
 import { ARTICLE, ROOT, mudran, tempDir } from './tools.ts';
 
 describe('the command line', () => {

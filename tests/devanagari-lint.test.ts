@@ -7,7 +7,7 @@ import { checkWord } from '../src/fonts/check-word.ts';
 import { VOWEL_LETTERS } from '../src/fonts/sequences.ts';
 import { shapeWithFontkit, shapeWithHarfBuzz } from '../src/fonts/shape.ts';
 import { loadFontStacks } from '../src/fonts/stack.ts';
-import { checkManuscript, readManuscript } from '../src/manuscript.ts';
+import { checkManuscript, readManuscript } from '../src/input/manuscript.ts';
 import { mudran, tempDir } from './tools.ts';
 
 const fonts = (await loadFontStacks()).regular;

@@ -3,7 +3,7 @@ import { h } from 'hastscript';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
-import { MARKER_BUDGET, addPageMarkers, isPageMarker } from '../src/render/epub-pagination.ts';
+import { MARKER_BUDGET, addPageMarkers, isPageMarker } from '../src/epub/pagination.ts';
 
 /** A body of `chapters` chapters, each a heading and `paragraphs` paragraphs of `sentences` sentences. */
 function body(chapters: number, paragraphs: number, sentences: number): Root {

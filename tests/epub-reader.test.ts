@@ -5,7 +5,7 @@ import type { Browser, CDPSession, Page } from 'puppeteer';
 import { VFile } from 'vfile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transformManuscript } from '../src/pipeline/index.ts';
-import { launchBrowser } from '../src/render/browser.ts';
+import { launchBrowser } from '../src/print/browser.ts';
 import { ARTICLE, ROOT, mudran, tempDir } from './tools.ts';
 
 // A real reading system: epub.js (the engine behind many web and app readers) opens the EPUB in

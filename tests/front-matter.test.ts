@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkManuscript, readManuscript } from '../src/manuscript.ts';
-import { formatMessages } from '../src/report.ts';
+import { checkManuscript, readManuscript } from '../src/input/manuscript.ts';
+import { formatMessages } from '../src/report/messages.ts';
 import { ROOT, mudran, tempDir } from './tools.ts';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures/front-matter');

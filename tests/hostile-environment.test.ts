@@ -3,8 +3,8 @@ import { chmod, cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/prom
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { EnvironmentError } from '../src/manuscript.ts';
-import { BrowserSession } from '../src/render/browser.ts';
+import { EnvironmentError } from '../src/input/manuscript.ts';
+import { BrowserSession } from '../src/print/browser.ts';
 import { ARTICLE, ROOT, alive, mudran, tempDir } from './tools.ts';
 
 const exec = promisify(execFile);

@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
-import { splitChapters } from '../src/book.ts';
-import { checkManuscript, readManuscript } from '../src/manuscript.ts';
+import { splitChapters } from '../src/model/book.ts';
+import { checkManuscript, readManuscript } from '../src/input/manuscript.ts';
 import { transformManuscript } from '../src/pipeline/index.ts';
-import { toXhtml } from '../src/render/epub-xhtml.ts';
+import { toXhtml } from '../src/epub/xhtml.ts';
 import { tempDir } from './tools.ts';
 
 // Random manuscripts: Devanagari letters, marks, virama, nukta and joiners mixed with

@@ -4,7 +4,7 @@ import { readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../src/render/browser.ts';
+import { launchBrowser } from '../src/print/browser.ts';
 import { readEpub } from './epub-tools.ts';
 import { startRecorder, type Recorder } from './hostile-tools.ts';
 import { epubcheck, mudran, pdfText, spawnPreview, tempDir } from './tools.ts';

@@ -5,10 +5,10 @@ import { h } from 'hastscript';
 import type { Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
-import type { Book } from '../src/book.ts';
-import { launchBrowser } from '../src/render/browser.ts';
-import { sandboxPage } from '../src/render/sandbox.ts';
-import { formatMessages } from '../src/report.ts';
+import type { Book } from '../src/model/book.ts';
+import { launchBrowser } from '../src/print/browser.ts';
+import { sandboxPage } from '../src/print/sandbox.ts';
+import { formatMessages } from '../src/report/messages.ts';
 import { startRecorder, type Recorder } from './hostile-tools.ts';
 import { ROOT, pdfText, tempDir } from './tools.ts';
 

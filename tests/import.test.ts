@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readPlainText, toMarkdown } from '../src/import/plain-text.ts';
-import type { JsonReport } from '../src/report.ts';
+import { readPlainText, toMarkdown } from '../src/input/import-text.ts';
+import type { JsonReport } from '../src/report/messages.ts';
 import { ARTICLE, mudran, tempDir } from './tools.ts';
 
 const SEED = '/work/shared/seed/article.txt';

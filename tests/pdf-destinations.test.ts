@@ -1,8 +1,8 @@
 import { PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
 import type { Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../src/render/browser.ts';
-import { nameDestinationsByString, readDestinationPages } from '../src/render/pdf-destinations.ts';
+import { launchBrowser } from '../src/print/browser.ts';
+import { nameDestinationsByString, readDestinationPages } from '../src/pdf/destinations.ts';
 
 const LONG_ID = 'पाकिस्तान-के-नजदीक-जाता-दिख-रहा-रूस';
 let browser: Browser;

@@ -2,8 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bookletOrder } from '../src/render/booklet.ts';
-import { readDestinationPages } from '../src/render/pdf-destinations.ts';
+import { bookletOrder } from '../src/pdf/impose/booklet.ts';
+import { readDestinationPages } from '../src/pdf/destinations.ts';
 import { ARTICLE, ROOT, mudran, pdfBoxes, pdfInfo, pdfPageText, tempDir } from './tools.ts';
 
 // The three-chapter book (a footnote in chapter two, a table in chapter three), built twice

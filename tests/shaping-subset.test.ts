@@ -6,7 +6,7 @@ import { toString } from 'hast-util-to-string';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shapeWithHarfBuzz, splitByFont, type ShapedGlyph } from '../src/fonts/shape.ts';
 import { FONTS_DIR, openFont, type StackFont } from '../src/fonts/stack.ts';
-import { readManuscript } from '../src/manuscript.ts';
+import { readManuscript } from '../src/input/manuscript.ts';
 import { transformManuscript } from '../src/pipeline/index.ts';
 import { EPUB_FONTS } from '../src/fonts/subset.ts';
 import { ARTICLE, mudran, tempDir } from './tools.ts';

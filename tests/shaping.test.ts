@@ -4,9 +4,9 @@ import { toString } from 'hast-util-to-string';
 import { describe, expect, it } from 'vitest';
 import { checkWord, createWordChecker } from '../src/fonts/check-word.ts';
 import { loadFontStacks } from '../src/fonts/stack.ts';
-import { checkManuscript, readManuscript } from '../src/manuscript.ts';
+import { checkManuscript, readManuscript } from '../src/input/manuscript.ts';
 import { transformManuscript } from '../src/pipeline/index.ts';
-import { formatMessages } from '../src/report.ts';
+import { formatMessages } from '../src/report/messages.ts';
 import { ARTICLE, ROOT, mudran, tempDir } from './tools.ts';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures/shaping');

@@ -6,10 +6,10 @@ import { toString } from 'hast-util-to-string';
 import type { Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
-import type { Book } from '../src/book.ts';
-import { checkManuscript } from '../src/manuscript.ts';
-import { launchBrowser } from '../src/render/browser.ts';
-import { pdfRenderer, type PdfFormat } from '../src/render/pdf.ts';
+import type { Book } from '../src/model/book.ts';
+import { checkManuscript } from '../src/input/manuscript.ts';
+import { launchBrowser } from '../src/print/browser.ts';
+import { pdfRenderer, type PdfFormat } from '../src/pdf/render.ts';
 import { EXTRACTORS, extractText, wordRecall } from './pdf-text.ts';
 import { ARTICLE, ROOT, pdfInfo, tempDir } from './tools.ts';
 

@@ -3,9 +3,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { checkManuscript, readManuscript } from '../src/manuscript.ts';
+import { checkManuscript, readManuscript } from '../src/input/manuscript.ts';
 import { toHtmlString, transformManuscript } from '../src/pipeline/index.ts';
-import { handoutDocument } from '../src/render/document.ts';
+import { handoutDocument } from '../src/print/document.ts';
 import { ROOT, mudran, tempDir } from './tools.ts';
 
 const exec = promisify(execFile);

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromiumArgs } from '../../src/render/browser.ts';
+import { chromiumArgs } from '../../src/print/browser.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The CLI under test; MUDRAN=/elsewhere/bin/mudran measures another checkout. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cachePath, keepCached, readCached } from '../cache.ts';
+import { cachePath, keepCached, readCached } from '../build/cache.ts';
 import type { Finding } from './sequences.ts';
 import { FONT_STACKS, FONTS_DIR, type FaceStyle } from './stack.ts';
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Fontkit from 'fontkit';
 import type * as HarfBuzz from 'harfbuzzjs';
-import { EnvironmentError } from '../errors.ts';
+import { EnvironmentError } from '../model/errors.ts';
 
 export const FONTS_DIR = path.resolve(import.meta.dirname, '../../fonts');
 

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cacheFolder, cachePath } from '../cache.ts';
-import { EnvironmentError } from '../errors.ts';
-import { writeWhole } from '../files.ts';
+import { cacheFolder, cachePath } from '../build/cache.ts';
+import { EnvironmentError } from '../model/errors.ts';
+import { writeWhole } from '../build/files.ts';
 import { FONTS_DIR } from './stack.ts';
 
 /**

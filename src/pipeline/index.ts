@@ -6,7 +6,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
-import type { FrontMatterDefaults } from '../config/schema.ts';
+import type { FrontMatterDefaults } from '../model/front-matter.ts';
 import rehypeRaw from 'rehype-raw';
 import { loadFontStacks, type FontStacks } from '../fonts/stack.ts';
 import rehypeHeadingIds from './rehype-heading-ids.ts';

@@ -3,7 +3,7 @@ import type { Element, Root } from 'hast';
 import type { Position } from 'unist';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { reportError, reportWarning } from './messages.ts';
+import { reportError, reportWarning } from '../model/messages.ts';
 
 /** An image the book uses, by its path inside the manuscript's folder (`/`-separated). */
 export interface ImageUse {

@@ -3,7 +3,7 @@ import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import { find, html } from 'property-information';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
-import { reportWarning } from './messages.ts';
+import { reportWarning } from '../model/messages.ts';
 
 // GitHub limits classes to a few per element; a book's templates may style any class.
 const defaultAttributes = Object.fromEntries(

@@ -4,7 +4,7 @@ import { location } from 'vfile-location';
 import { checkedWords, checkedWordsKey, saveCheckedWords } from '../fonts/check-cache.ts';
 import { createWordChecker, type Finding, type WordChecker } from '../fonts/check-word.ts';
 import type { FaceStyle, FontStacks } from '../fonts/stack.ts';
-import { reportError, reportWarning } from './messages.ts';
+import { reportError, reportWarning } from '../model/messages.ts';
 import { sourceOffsets } from './source-offsets.ts';
 
 export interface ShapingCheckOptions {

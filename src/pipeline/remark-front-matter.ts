@@ -2,8 +2,8 @@ import type { Root, Yaml } from 'mdast';
 import type { Point, Position } from 'unist';
 import type { VFile } from 'vfile';
 import { LineCounter, isMap, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
-import { FIELD_NAMES, frontMatterSchema, type FrontMatter, type FrontMatterDefaults } from '../config/schema.ts';
-import { reportError, reportWarning } from './messages.ts';
+import { FIELD_NAMES, frontMatterSchema, type FrontMatter, type FrontMatterDefaults } from '../model/front-matter.ts';
+import { reportError, reportWarning } from '../model/messages.ts';
 
 declare module 'vfile' {
   interface DataMap {

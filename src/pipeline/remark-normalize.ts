@@ -2,7 +2,7 @@ import type { Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
-import { reportWarning } from './messages.ts';
+import { reportWarning } from '../model/messages.ts';
 
 /** क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़ as one code point each (U+0958–U+095F). */
 const PRECOMPOSED_NUKTA = /[\u0958-\u095F]/gu;

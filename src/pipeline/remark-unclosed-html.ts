@@ -6,7 +6,7 @@ import { visit } from 'unist-util-visit';
 import { visitParents } from 'unist-util-visit-parents';
 import type { VFile } from 'vfile';
 import { location } from 'vfile-location';
-import { reportWarning } from './messages.ts';
+import { reportWarning } from '../model/messages.ts';
 import { bookSchema } from './rehype-sanitize-book.ts';
 
 /**

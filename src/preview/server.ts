@@ -5,12 +5,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import { VFile } from 'vfile';
-import type { Book } from '../book.ts';
-import { loadConfig } from '../config/load.ts';
-import { checkManuscript, readManuscript } from '../manuscript.ts';
-import { bookDocument, FONTS_DIR, handoutDocument, TEMPLATES_DIR, type PrintLayout } from '../render/document.ts';
-import { CONTENT_TYPES } from '../render/sandbox.ts';
-import { formatMessages } from '../report.ts';
+import type { Book } from '../model/book.ts';
+import { loadConfig } from '../input/config.ts';
+import { checkManuscript, readManuscript } from '../input/manuscript.ts';
+import { bookDocument, FONTS_DIR, handoutDocument, TEMPLATES_DIR, type PrintLayout } from '../print/document.ts';
+import { CONTENT_TYPES } from '../print/sandbox.ts';
+import { formatMessages } from '../report/messages.ts';
 
 /**
  * On screen Chrome ignores `@page`, so the preview sets each layout's text width to its
@@ -96,8 +96,8 @@ export async function startPreview(manuscript: string, port: number): Promise<Pr
     }
     const pdf = /^\/(book|handout)\.pdf$/.exec(pathname)?.[1] as PrintLayout | undefined;
     if (pdf && lastGood) {
-      browser ??= import('../render/browser.ts').then(({ launchBrowser }) => launchBrowser());
-      const { pdfRenderer } = await import('../render/pdf.ts');
+      browser ??= import('../print/browser.ts').then(({ launchBrowser }) => launchBrowser());
+      const { pdfRenderer } = await import('../pdf/render.ts');
       const bytes = await pdfRenderer(await browser, lastGood)(pdf === 'book' ? 'pdf' : 'handout');
       response.writeHead(200, { 'content-type': 'application/pdf', 'cache-control': 'no-store' });
       response.end(bytes);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import net from 'node:net';
-import type { RunIo } from '../io.ts';
+import type { RunIo } from '../cli/io.ts';
 import { onMessages, send, type Reply, type Request } from './protocol.ts';
 import { BIN, ROOT, serverEnabled, serverPlace, type ServerPlace } from './place.ts';
 

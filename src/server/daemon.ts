@@ -1,9 +1,9 @@
 import { chmod, unlink } from 'node:fs/promises';
 import net from 'node:net';
-import { main } from '../cli.ts';
-import { EnvironmentError } from '../errors.ts';
-import type { OutputStream } from '../io.ts';
-import { BrowserSession } from '../render/browser.ts';
+import { main } from '../cli/main.ts';
+import { EnvironmentError } from '../model/errors.ts';
+import type { OutputStream } from '../cli/io.ts';
+import { BrowserSession } from '../print/browser.ts';
 import { connectTo } from './client.ts';
 import { idleSeconds, serverPlace } from './place.ts';
 import { onMessages, send, type Request } from './protocol.ts';
@@ -170,7 +170,7 @@ function replaceEnv(values: Record<string, string | undefined>): void {
  * 618-page book built again peaked at 1.7 GiB of PSS instead of 1.3.
  */
 async function releaseMemory(): Promise<void> {
-  const { pdfWorkers } = await import('../render/pdf-workers.ts');
+  const { pdfWorkers } = await import('../pdf/workers.ts');
   await pdfWorkers.release();
   (globalThis as { gc?: () => void }).gc?.();
 }

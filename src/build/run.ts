@@ -1,0 +1,209 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'puppeteer';
+import type { VFile } from 'vfile';
+import type { Book } from '../model/book.ts';
+import type { PdfFormat, PdfRenderer, PdfRendererOptions, pdfRenderer as PdfRendererFactory } from '../pdf/render.ts';
+import type { FrontMatterDefaults } from '../model/front-matter.ts';
+import { EnvironmentError } from '../model/errors.ts';
+import { writeWhole } from './files.ts';
+import { outputName, type Format } from '../model/formats.ts';
+import type { BrowserSession } from '../print/browser.ts';
+import { trace } from '../report/trace.ts';
+
+export { DEFAULT_FORMATS, FORMATS, outputName, type Format } from '../model/formats.ts';
+
+export interface Output {
+  format: Format;
+  path: string;
+  bytes: number;
+  /** Pages of a PDF; absent for the EPUB. */
+  pages?: number;
+}
+
+export interface ManuscriptResult {
+  file: VFile;
+  /** Empty when the manuscript has errors: nothing is written for it. */
+  outputs: Output[];
+}
+
+/** How long one step took: `check` (read + pipeline), `browser` (launch), or an output format. */
+export interface StageTiming {
+  stage: 'check' | 'browser' | Format;
+  /** The manuscript, for every stage but `browser`. */
+  file?: string;
+  ms: number;
+}
+
+export interface BuildOptions {
+  outDir: string;
+  formats: readonly Format[];
+  /** Front-matter values from the project's config file, overridden by each manuscript. */
+  defaults?: FrontMatterDefaults;
+  onOutput?: (output: Output, manuscript: string) => void;
+  onStage?: (timing: StageTiming) => void;
+  /**
+   * A browser session kept across builds (`build --watch`): its Chromium, tabs and loaded
+   * modules serve every rebuild. Without one, the build starts its own and ends it.
+   */
+  browser?: BrowserSession;
+}
+
+/**
+ * Builds each manuscript into `outDir`. The browser starts while the text pipeline runs;
+ * one browser serves every PDF; all outputs render in parallel; a manuscript with errors
+ * writes nothing. Renderers are imported only when a format needs them.
+ */
+export async function buildManuscripts(paths: readonly string[], options: BuildOptions): Promise<ManuscriptResult[]> {
+  refuseSharedNames(paths);
+  // Every format needs the browser (the EPUB's cover and page-list come from it too): start it
+  // while the text pipeline runs.
+  const browser = options.browser ?? new (await import('../print/browser.ts')).BrowserSession();
+  // A failed launch is reported by the first job that needs the browser.
+  if (!browser.started) timed(options, { stage: 'browser' }, () => browser.start()).catch(() => undefined);
+  try {
+    // Loaded once Chromium is starting: its start overlaps loading the text pipeline.
+    const { checkManuscript, readManuscript } = await import('../input/manuscript.ts');
+    const checked = await Promise.all(
+      paths.map(async (filePath) => {
+        const file = await readManuscript(filePath);
+        const book = await timed(options, { stage: 'check', file: filePath }, () =>
+          checkManuscript(file, options.defaults),
+        );
+        return { file, book };
+      }),
+    );
+    if (checked.some(({ book }) => book)) await makeOutputFolder(options.outDir);
+    return await Promise.all(
+      checked.map(async ({ file, book }) => ({
+        file,
+        outputs: book ? await renderBook(withCoverPath(book, file), file.path, browser, options) : [],
+      })),
+    );
+  } finally {
+    if (!options.browser) await browser.close();
+  }
+}
+
+async function timed<T>(options: BuildOptions, timing: Omit<StageTiming, 'ms'>, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  trace(`${timing.stage} …`);
+  const result = await work();
+  trace(`${timing.stage} done`);
+  options.onStage?.({ ...timing, ms: performance.now() - start });
+  return result;
+}
+
+/** A cover image named in the front matter is found next to the manuscript. */
+function withCoverPath(book: Book, file: VFile): Book {
+  const { cover } = book.matter;
+  return cover ? { ...book, matter: { ...book.matter, cover: path.resolve(file.dirname ?? '.', cover) } } : book;
+}
+
+async function renderBook(
+  book: Book,
+  filePath: string,
+  browser: BrowserSession,
+  options: BuildOptions,
+): Promise<Output[]> {
+  const { pdfRenderer } = await import('../pdf/render.ts');
+  const renderPdf = sessionRenderer(browser, book, pdfRenderer, {
+    pageMarkers: options.formats.includes('epub'),
+    formats: options.formats.filter((format): format is PdfFormat => format !== 'epub'),
+  });
+  return Promise.all(
+    options.formats.map(async (format) => {
+      const bytes = await timed(options, { stage: format, file: filePath }, () =>
+        renderFormat(book, format, browser, renderPdf),
+      );
+      const output: Output = {
+        format,
+        path: path.join(options.outDir, outputName(book.name, format)),
+        bytes: bytes.length,
+      };
+      if (format !== 'epub') output.pages = await countPages(bytes);
+      await writeAtomically(output.path, bytes);
+      options.onOutput?.(output, filePath);
+      return output;
+    }),
+  );
+}
+
+async function renderFormat(
+  book: Book,
+  format: Format,
+  browser: BrowserSession,
+  renderPdf: PdfRenderer,
+): Promise<Uint8Array> {
+  if (format === 'epub') {
+    const { buildEpub } = await import('../epub/build.ts');
+    // The EPUB's page-list comes from the book's first print, which carries page markers
+    // (see epub-pagination.ts). Nothing here holds a browser slot while it waits for that print.
+    return buildEpub(book, {
+      withBrowser: (job) => browser.run(job),
+      markerPages: () => renderPdf.markerPages(),
+    });
+  }
+  return renderPdf(format);
+}
+
+async function countPages(pdf: Uint8Array): Promise<number> {
+  const { pageCountOf } = await import('../pdf/finish.ts');
+  const known = pageCountOf(pdf);
+  if (known !== undefined) return known;
+  const { PDFDocument } = await import('pdf-lib');
+  return (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
+}
+
+/**
+ * The book's PDF renderer on the session's browser. One renderer per browser, so the formats
+ * share one print of the book; a browser that replaced a broken one gets its own.
+ */
+function sessionRenderer(
+  browser: BrowserSession,
+  book: Book,
+  pdfRenderer: typeof PdfRendererFactory,
+  rendererOptions: PdfRendererOptions,
+): PdfRenderer {
+  const renderers = new Map<Browser, PdfRenderer>();
+  const on = <T>(job: (renderer: PdfRenderer) => Promise<T>) =>
+    browser.run((chromium) => {
+      const renderer = renderers.get(chromium) ?? pdfRenderer(chromium, book, rendererOptions);
+      renderers.set(chromium, renderer);
+      return job(renderer);
+    });
+  return Object.assign((format: PdfFormat) => on((renderer) => renderer(format)), {
+    markerPages: () => on((renderer) => renderer.markerPages()),
+  });
+}
+/** Two manuscripts named alike (`a/book.md`, `b/book.md`) would overwrite each other's outputs. */
+function refuseSharedNames(paths: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const filePath of paths) {
+    const name = path.basename(filePath, path.extname(filePath));
+    const other = seen.get(name);
+    if (other !== undefined) {
+      throw new EnvironmentError(
+        `${other} and ${filePath} would both write ${name}.*: build them into different folders`,
+      );
+    }
+    seen.set(name, filePath);
+  }
+}
+
+async function makeOutputFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw new EnvironmentError(`cannot create the output folder ${folder}: ${(error as Error).message}`);
+  }
+}
+
+/** Writes an output whole (see writeWhole); a failure is the environment's, never a stack trace. */
+async function writeAtomically(target: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await writeWhole(target, bytes);
+  } catch (error) {
+    throw new EnvironmentError(`cannot write ${target}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,51 @@
+import type { Element, Root } from 'hast';
+import { toString } from 'hast-util-to-string';
+import type { VFile } from 'vfile';
+import type { FrontMatter } from './front-matter.ts';
+
+/** A chapter: the content from one `#` heading to the next (or the whole text if it has none). */
+export interface Chapter {
+  /** The heading's id, or `text` for a book without `#` headings. */
+  id: string;
+  title: string;
+  tree: Root;
+}
+
+/** A checked manuscript, ready for the renderers. */
+export interface Book {
+  /** Output base name: `manuscript/russia-pakistan.md` → `russia-pakistan`. */
+  name: string;
+  /** The manuscript, where rendering reports what it refused. */
+  file: VFile;
+  matter: FrontMatter;
+  tree: Root;
+  chapters: Chapter[];
+  /** Each image's real file, by its path inside the manuscript's folder (`src`, decoded). */
+  images: ReadonlyMap<string, string>;
+}
+
+/** Splits the body at its `<h1>`s; text before the first one is a chapter of its own. */
+export function splitChapters(tree: Root, bookTitle: string): Chapter[] {
+  const chapters: Chapter[] = [];
+  let current: Chapter | undefined;
+  for (const node of tree.children) {
+    if (isH1(node)) {
+      current = {
+        id: String(node.properties['id']),
+        title: toString(node),
+        tree: { type: 'root', children: [] },
+      };
+      chapters.push(current);
+    } else if (!current) {
+      if (node.type === 'text' && node.value.trim() === '') continue;
+      current = { id: 'text', title: bookTitle, tree: { type: 'root', children: [] } };
+      chapters.push(current);
+    }
+    current.tree.children.push(node);
+  }
+  return chapters;
+}
+
+function isH1(node: Root['children'][number]): node is Element {
+  return node.type === 'element' && node.tagName === 'h1';
+}

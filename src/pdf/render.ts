@@ -1,0 +1,216 @@
+import type { Browser } from 'puppeteer';
+import type { Book } from '../model/book.ts';
+import { imposeBooklet } from './impose/booklet.ts';
+import { FRONT_PAGES_WITHOUT_CONTENTS, hasContents } from '../print/layout.ts';
+import { BROWSER_TIMEOUT_MS } from '../print/browser.ts';
+import { bookDocument, handoutDocument } from '../print/document.ts';
+import { buildDate, type PdfMetadata } from './finish.ts';
+import { pdfWorkers } from './workers.ts';
+import { readPdfLayout } from './destinations.ts';
+import { addBleedAndMarks } from './impose/press.ts';
+import { isPageMarker, withPageMarkers, type MarkerPages } from '../epub/pagination.ts';
+import { withPage } from '../print/page-pool.ts';
+import { sandboxPage } from '../print/sandbox.ts';
+import { trace } from '../report/trace.ts';
+
+export type PdfFormat = 'pdf' | 'handout' | 'booklet' | 'press';
+
+export interface PdfRenderer {
+  (format: PdfFormat): Promise<Uint8Array>;
+  /** Where each page marker of the book lands in the A5 book PDF (needs `pageMarkers`). */
+  markerPages(): Promise<MarkerPages>;
+}
+
+export interface PdfRendererOptions {
+  /** Makes every word extract whole in poppler, MuPDF and pdf.js; the text bench passes Chrome's own. */
+  textLayer?: (pdf: Uint8Array) => Promise<Uint8Array>;
+  /** The EPUB's page-list will be asked for: the book's first print carries page markers. */
+  pageMarkers?: boolean;
+  /**
+   * The formats that will be asked for, when known: without the booklet and the print-shop
+   * file, nothing else is made from the book's text layer, which then shares one parse with
+   * its metadata.
+   */
+  formats?: readonly PdfFormat[];
+}
+
+/**
+ * Renders the PDF formats of one book with one browser. The book is printed once however many
+ * formats need it: the booklet and the print-shop file are made from its bytes with pdf-lib.
+ */
+export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOptions = {}): PdfRenderer {
+  const { textLayer = (pdf) => pdfWorkers.run({ kind: 'text-layer' }, pdf), pageMarkers = false } = options;
+  const finishPdf = (pdf: Uint8Array, metadata: PdfMetadata) => pdfWorkers.run({ kind: 'finish', metadata }, pdf);
+  const metadata = { matter: book.matter, date: buildDate() };
+  let first: Promise<FirstPrint> | undefined;
+  let printed: Promise<{ pdf: Uint8Array; fingerprint: string }> | undefined;
+  let layered: Promise<{ pdf: Uint8Array; fingerprint: string }> | undefined;
+  const firstPrint = () => (first ??= printFirst(browser, book, pageMarkers));
+  // Without a contents page the book's print needs nothing from the first: both run at once.
+  const layout = () =>
+    hasContents(book) ? firstPrint() : Promise.resolve({ layout: undefined, openings: openingsOf(book) });
+  const printedBook = () => (printed ??= layout().then((landed) => printBook(browser, book, landed)));
+  const textLayered = () =>
+    (layered ??= printedBook().then(async (book) => ({ ...book, pdf: await textLayer(book.pdf) })));
+  // The text layer and the metadata on one parse of a PDF, unless the caller brings a text layer.
+  const layerAndFinish = async (pdf: Uint8Array, id: PdfMetadata) =>
+    options.textLayer
+      ? finishPdf(await options.textLayer(pdf), id)
+      : pdfWorkers.run({ kind: 'text-layer-finish', metadata: id }, pdf);
+  // The booklet and the print-shop file are made from the book's text-layered bytes.
+  const madeFromBook = options.formats?.some((format) => format === 'booklet' || format === 'press') ?? true;
+  const render = async (format: PdfFormat) => {
+    if (format === 'handout') {
+      // A book with a contents page is printed twice, one print after the other, and its text
+      // layer follows: that chain sets the build's time. The handout waits for the first
+      // print, so the two cores are not shared three ways while the chain is at its start.
+      if (hasContents(book)) await firstPrint().catch(() => undefined);
+      const html = await handoutDocument(book);
+      return layerAndFinish(await printHtml(browser, book, html), { ...metadata, fingerprint: `handout\n${html}` });
+    }
+    if (format === 'pdf' && !madeFromBook) {
+      const { pdf, fingerprint } = await printedBook();
+      return layerAndFinish(pdf, { ...metadata, fingerprint: `pdf\n${fingerprint}` });
+    }
+    const { pdf, fingerprint } = await textLayered();
+    const id = { ...metadata, fingerprint: `${format}\n${fingerprint}` };
+    if (format === 'pdf') return finishPdf(pdf, id);
+    if (format === 'booklet') return finishPdf(await imposeBooklet(pdf), id);
+    return finishPdf(await addBleedAndMarks(pdf), id);
+  };
+  return Object.assign(render, {
+    async markerPages() {
+      if (!pageMarkers) throw new Error('pdfRenderer was made without pageMarkers');
+      const { layout, openings } = await firstPrint();
+      if (!layout) throw new Error('the first print of a book with page markers is missing');
+      const pages = layout.destinations;
+      // The second print adds a blank page before each chapter that would open on a left page.
+      const shifts = [...openings.values()].filter((opening) => opening.blankBefore).map((opening) => opening.page);
+      const markers = new Map<string, number>();
+      for (const [id, page] of pages) {
+        if (isPageMarker(id)) markers.set(id, page + shifts.filter((opening) => opening <= page).length);
+      }
+      return markers;
+    },
+  });
+}
+
+/** The book's first print, when one is needed, and where each chapter opens in it. */
+interface FirstPrint {
+  /** Its page count and where each destination landed; undefined when there was no first print. */
+  layout: { pages: number; destinations: Map<string, number> } | undefined;
+  /** Per chapter: its page in the first print, and whether a blank page goes before it. */
+  openings: Map<string, { page: number; blankBefore: boolean }>;
+}
+
+/**
+ * The first print shows where each chapter opens, for the contents page numbers and the blank
+ * pages that make chapters open on the right; with page markers it also shows where each
+ * sentence lands, for the EPUB's page-list. A book without contents and markers needs none.
+ */
+async function printFirst(browser: Browser, book: Book, pageMarkers: boolean): Promise<FirstPrint> {
+  const printed = pageMarkers ? withPageMarkers(book) : book;
+  const pdf =
+    hasContents(book) || pageMarkers
+      ? // Only its destinations are read: no tags or outline (a quarter less of Chrome's time).
+        await printHtml(browser, printed, await bookDocument(printed, { blankBefore: new Set(), layoutOnly: true }), {
+          tagged: false,
+        })
+      : undefined;
+  const layout = pdf && (await readPdfLayout(pdf));
+  return { layout, openings: openingsOf(book, layout && hasContents(book) ? layout.destinations : undefined) };
+}
+
+/**
+ * Where each chapter opens in the first print (`landed`, from its destinations), and whether a
+ * blank page goes before it so that it opens on a right-hand page.
+ */
+function openingsOf(book: Book, landed?: ReadonlyMap<string, number>): FirstPrint['openings'] {
+  const openings: FirstPrint['openings'] = new Map();
+  let added = 0;
+  for (const chapter of book.chapters) {
+    // Without a contents page there is one chapter, right after the title page and its back.
+    const found = landed ? landed.get(chapter.id) : FRONT_PAGES_WITHOUT_CONTENTS + 1;
+    if (found === undefined) throw new Error(`the first print has no destination for chapter ${chapter.id}`);
+    const blankBefore = (found + added) % 2 === 0;
+    if (blankBefore) added += 1;
+    openings.set(chapter.id, { page: found, blankBefore });
+  }
+  return openings;
+}
+
+/**
+ * The book's print: it fills in the contents page numbers, the blank pages that make chapters
+ * open on the right and the chapter openings without running heads. Nothing in it changes how
+ * a chapter flows, so the pages must land where the first print said; that is checked.
+ */
+async function printBook(
+  browser: Browser,
+  book: Book,
+  first: FirstPrint,
+): Promise<{ pdf: Uint8Array; fingerprint: string }> {
+  const openings = new Map<string, number>();
+  const blankBefore = new Set<string>();
+  let added = 0;
+  for (const [id, opening] of first.openings) {
+    if (opening.blankBefore) {
+      blankBefore.add(id);
+      added += 1;
+    }
+    openings.set(id, opening.page + added);
+  }
+  const html = await bookDocument(book, { openings, blankBefore });
+  const pdf = await printHtml(browser, book, html);
+  if (first.layout && hasContents(book)) await checkSecondPrint(first.layout.pages, pdf, openings, added);
+  return { pdf, fingerprint: html };
+}
+
+async function checkSecondPrint(before: number, second: Uint8Array, openings: Map<string, number>, added: number) {
+  const { pages: after, destinations: landed } = await readPdfLayout(second);
+  const moved = [...openings].filter(([id, page]) => landed.get(id) !== page);
+  if (after !== before + added || moved.length > 0) {
+    throw new Error(
+      `the book's pages moved between its two prints (${before} + ${added} blank pages → ${after}; ` +
+        `chapters moved: ${moved.map(([id]) => id).join(', ') || 'none'})`,
+    );
+  }
+}
+
+/**
+ * Prints an HTML page of the book. The page runs no script and every request is answered
+ * from templates/, fonts/ and the book's checked images; anything else is refused and
+ * reported on the manuscript (see sandbox.ts).
+ */
+async function printHtml(
+  browser: Browser,
+  book: Book,
+  html: string,
+  { tagged = true }: { tagged?: boolean } = {},
+): Promise<Uint8Array> {
+  return withPage(
+    browser,
+    'print',
+    async (page) => {
+      const sandbox = await sandboxPage(page, book, html, 'print');
+      trace(`print ${book.name} (${html.length} characters): loading`);
+      await page.goto(sandbox.url, { waitUntil: 'load', timeout: BROWSER_TIMEOUT_MS });
+      trace(`print ${book.name} (${html.length} characters): printing`);
+      const pdf = await page.pdf({
+        preferCSSPageSize: true,
+        printBackground: true,
+        tagged,
+        outline: tagged,
+        timeout: BROWSER_TIMEOUT_MS,
+      });
+      trace(`print ${book.name} (${html.length} characters): printed`);
+      await sandbox.assertComplete();
+      return pdf;
+    },
+    // A tab that printed a long book keeps its memory after it is emptied (a 618-page book's:
+    // 350 MB in its renderer), which a build server or `--watch` would carry to the next run.
+    { reuse: html.length < REUSE_BELOW_CHARACTERS },
+  );
+}
+
+/** Pages printed from a longer document (about 50 A5 pages) are closed rather than reused. */
+const REUSE_BELOW_CHARACTERS = 100_000;

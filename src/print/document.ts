@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Root } from 'hast';
+import { h } from 'hastscript';
+import { visit } from 'unist-util-visit';
+import type { Book } from '../model/book.ts';
+import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
+import { toHtmlString } from '../pipeline/index.ts';
+import { bookBody, bookPageStyle, cssString, type BookPlan } from './layout.ts';
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
+export const FONTS_DIR = path.join(PROJECT_ROOT, 'fonts');
+
+export type PrintLayout = 'book' | 'handout';
+
+/** The title block (title, subtitle, author, publisher, date) as an HTML tree. */
+export function titleBlock(matter: FrontMatter, layout: PrintLayout | 'epub'): Root {
+  const authors = authorsOf(matter).join(', ');
+  const children =
+    layout === 'handout'
+      ? [
+          h('h1', matter.title),
+          matter.subtitle ? h('p.subtitle', matter.subtitle) : undefined,
+          h('p.byline', [authors, matter.publisher, matter.date].filter(Boolean).join(' · ')),
+        ]
+      : [
+          h('h1', matter.title),
+          matter.subtitle ? h('p.subtitle', matter.subtitle) : undefined,
+          authors ? h('p.author', authors) : undefined,
+          matter.publisher ? h('p.publisher', matter.publisher) : undefined,
+          matter.date ? h('p.date', matter.date) : undefined,
+        ];
+  return { type: 'root', children: children.filter((node) => node !== undefined) };
+}
+
+/** The book's HTML page for one print of it (see BookPlan). */
+export async function bookDocument(book: Book, plan: BookPlan): Promise<string> {
+  const { matter } = book;
+  return fillTemplate(await readTemplate('book'), {
+    lang: escapeHtml(matter.lang),
+    title: escapeHtml(matter.title),
+    pageStyle: bookPageStyle(book, plan),
+    titleBlock: toHtmlString(titleBlock(matter, 'book')),
+    body: toHtmlString(withoutRelativeLinks(bookBody(book, plan))),
+  });
+}
+
+/** The handout's HTML page. */
+export async function handoutDocument(book: Book): Promise<string> {
+  const { matter } = book;
+  return fillTemplate(await readTemplate('handout'), {
+    lang: escapeHtml(matter.lang),
+    title: escapeHtml(matter.title),
+    titleBlock: toHtmlString(titleBlock(matter, 'handout')),
+    body: toHtmlString(withoutRelativeLinks(book.tree)),
+    headerLeft: cssString(matter.title),
+    headerRight: cssString(matter.source ?? matter.publisher ?? ''),
+    digits: matter.digits === 'devanagari' ? 'devanagari' : 'decimal',
+  });
+}
+
+/**
+ * The print page is loaded from the sandbox's origin, so a relative link (`chapter2.md`) would
+ * point at `http://mudran.invalid/…` in the PDF: it prints as its text. Links within the book
+ * (`#id`) and absolute ones stay.
+ */
+function withoutRelativeLinks(tree: Root): Root {
+  const copy = structuredClone(tree);
+  visit(copy, 'element', (element) => {
+    const href = element.properties['href'];
+    if (
+      element.tagName === 'a' &&
+      typeof href === 'string' &&
+      !href.startsWith('#') &&
+      !/^[a-z][a-z0-9+.-]*:/i.test(href)
+    ) {
+      delete element.properties['href'];
+    }
+  });
+  return copy;
+}
+
+async function readTemplate(layout: PrintLayout): Promise<string> {
+  return readFile(path.join(TEMPLATES_DIR, `${layout}.html`), 'utf8');
+}
+
+/** Replaces each `{{name}}` with its (already escaped) value; an unknown name is a template bug. */
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`template names {{${name}}}, which mudran does not provide`);
+    return value;
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
