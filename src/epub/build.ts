@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Root } from 'hast';
 import type { Browser } from 'puppeteer';
 import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';

@@ -59,7 +59,14 @@ describe('the import graph of src/', () => {
   it('reads the imports it is checking (the graph is not empty)', () => {
     expect(sources.length).toBeGreaterThan(50);
     expect(graph.get(path.join(SRC, 'cli/main.ts'))?.map(relative)).toContain('cli/commands/build.ts');
-    expect(cycles(new Map([['a', ['b']], ['b', ['a']]]))).toEqual([['a', 'b']]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b']]);
   });
 
   it('has no cycle, counting type-only and dynamic imports', () => {
