@@ -35,7 +35,7 @@ function longManuscript(article: string): string {
 async function timeInProcess(file: string): Promise<string> {
   const start = performance.now();
   const cpu = process.cpuUsage();
-  await checkManuscript(await readManuscript(file));
+  await checkManuscript(await readManuscript(file, ROOT));
   const used = process.cpuUsage(cpu);
   return `${((performance.now() - start) / 1000).toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} s CPU`;
 }

@@ -8,7 +8,7 @@ import { VOWEL_LETTERS } from '../src/fonts/sequences.ts';
 import { shapeWithFontkit, shapeWithHarfBuzz } from '../src/fonts/shape.ts';
 import { loadFontStacks } from '../src/fonts/stack.ts';
 import { checkManuscript, readManuscript } from '../src/input/manuscript.ts';
-import { mudran, tempDir } from './tools.ts';
+import { ROOT, mudran, tempDir } from './tools.ts';
 
 const fonts = (await loadFontStacks()).regular;
 
@@ -16,7 +16,7 @@ const fonts = (await loadFontStacks()).regular;
 async function findingsIn(body: string, matter = 'title: परीक्षा'): Promise<string[]> {
   const input = path.join(await tempDir(), 'in.md');
   await writeFile(input, `---\n${matter}\n---\n\n${body}\n`);
-  const file = await readManuscript(input);
+  const file = await readManuscript(input, ROOT);
   await checkManuscript(file);
   return file.messages.map(
     (message) => `${message.line}:${message.column}: ${message.fatal ? 'error' : 'warning'} [${message.ruleId}]`,

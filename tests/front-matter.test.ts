@@ -12,13 +12,13 @@ describe('front matter', () => {
   it.each(cases)('%s: reports exactly the expected messages', async (name) => {
     const input = path.join(FIXTURES, name, 'input.md');
     const expected = (await readFile(path.join(FIXTURES, name, 'messages.txt'), 'utf8')).trim().split('\n');
-    const file = await readManuscript(input);
+    const file = await readManuscript(input, ROOT);
     await checkManuscript(file);
     expect(formatMessages(file).map((line) => line.slice(input.length + 1))).toEqual(expected);
   });
 
   it('reads the article’s fields', async () => {
-    const file = await readManuscript(path.join(ROOT, 'manuscript/russia-pakistan.md'));
+    const file = await readManuscript(path.join(ROOT, 'manuscript/russia-pakistan.md'), ROOT);
     const book = await checkManuscript(file);
     expect(file.messages).toEqual([]);
     expect(book?.matter).toMatchObject({ lang: 'hi', date: '2026-11-28', author: 'समाचार डेस्क' });

@@ -8,7 +8,7 @@ import { splitChapters } from '../src/model/book.ts';
 import { checkManuscript, readManuscript } from '../src/input/manuscript.ts';
 import { transformManuscript } from '../src/pipeline/index.ts';
 import { toXhtml } from '../src/epub/xhtml.ts';
-import { tempDir } from './tools.ts';
+import { ROOT, tempDir } from './tools.ts';
 
 // Random manuscripts: Devanagari letters, marks, virama, nukta and joiners mixed with
 // Markdown syntax and raw HTML. Whatever comes in, the pipeline must finish quickly,
@@ -123,7 +123,7 @@ describe('random manuscripts', () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.uint8Array({ maxLength: 300 }), async (withFrontMatter, bytes) => {
         await writeFile(input, withFrontMatter ? Buffer.concat([prefix, bytes]) : bytes);
-        const file = await readManuscript(input);
+        const file = await readManuscript(input, ROOT);
         const book = await checkManuscript(file);
         expect(book !== undefined || file.messages.some((message) => message.fatal === true)).toBe(true);
       }),

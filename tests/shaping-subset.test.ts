@@ -5,11 +5,12 @@ import { promisify } from 'node:util';
 import { toString } from 'hast-util-to-string';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shapeWithHarfBuzz, splitByFont, type ShapedGlyph } from '../src/fonts/shape.ts';
-import { FONTS_DIR, openFont, type StackFont } from '../src/fonts/stack.ts';
+import { FONTS_DIR } from '../src/model/paths.ts';
+import { openFont, type StackFont } from '../src/fonts/stack.ts';
 import { readManuscript } from '../src/input/manuscript.ts';
 import { transformManuscript } from '../src/pipeline/index.ts';
 import { EPUB_FONTS } from '../src/fonts/subset.ts';
-import { ARTICLE, mudran, tempDir } from './tools.ts';
+import { ARTICLE, ROOT, mudran, tempDir } from './tools.ts';
 
 const exec = promisify(execFile);
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
   if (run.code !== 0) throw new Error(run.stderr);
   fonts = await tempDir();
   await exec('unzip', ['-q', '-j', path.join(out, 'russia-pakistan.epub'), 'OEBPS/fonts/*', '-d', fonts]);
-  const tree = await transformManuscript(await readManuscript(ARTICLE));
+  const tree = await transformManuscript(await readManuscript(ARTICLE, ROOT));
   words = [...new Set(toString(tree).split(/\s+/u).filter(Boolean))];
 });
 

@@ -15,7 +15,7 @@ const fonts = (await loadFontStacks()).regular;
 
 /** Messages as `LINE:COLUMN: severity: reason [rule]`, without the file name. */
 async function messagesOf(input: string): Promise<string[]> {
-  const file = await readManuscript(input);
+  const file = await readManuscript(input, ROOT);
   await checkManuscript(file);
   return formatMessages(file).map((line) => line.slice(input.length + 1));
 }
@@ -56,7 +56,7 @@ describe('shaping checks', () => {
   });
 
   it('prints one spelling of nukta letters whichever way they were typed', async () => {
-    const file = await readManuscript(path.join(FIXTURES, 'mixed-nukta', 'input.md'));
+    const file = await readManuscript(path.join(FIXTURES, 'mixed-nukta', 'input.md'), ROOT);
     const text = toString(await transformManuscript(file));
     expect(text).toContain('ज\u093Cमीन');
     expect(text).not.toMatch(/[\u0958-\u095F]/u);

@@ -16,7 +16,7 @@ describe('Hindi typography', () => {
   it.each(cases)('%s: turns input.md into output.html', async (name) => {
     const input = path.join(FIXTURES, name, 'input.md');
     const before = await readFile(input, 'utf8');
-    const file = await readManuscript(input);
+    const file = await readManuscript(input, ROOT);
     const html = toHtmlString(await transformManuscript(file));
     expect(file.messages).toEqual([]);
     expect(`${html}\n`).toBe(await readFile(path.join(FIXTURES, name, 'output.html'), 'utf8'));
@@ -25,7 +25,7 @@ describe('Hindi typography', () => {
   });
 
   it('never leaves a danda after a breakable space, nor a straight quote, in the article', async () => {
-    const file = await readManuscript(path.join(ROOT, 'manuscript/russia-pakistan.md'));
+    const file = await readManuscript(path.join(ROOT, 'manuscript/russia-pakistan.md'), ROOT);
     const html = toHtmlString(await transformManuscript(file));
     expect(html).not.toMatch(/[ \n][।॥]/u);
     expect(html).not.toMatch(/"(?![^<]*>)/u);
@@ -35,7 +35,7 @@ describe('Hindi typography', () => {
 
   it('marks English in the printed page and in the EPUB', async () => {
     const input = path.join(FIXTURES, 'english-hindi', 'input.md');
-    const book = await checkManuscript(await readManuscript(input));
+    const book = await checkManuscript(await readManuscript(input, ROOT));
     if (!book) throw new Error('the fixture has errors');
     expect(await handoutDocument(book)).toContain('<span lang="en">Spread the love</span>');
 

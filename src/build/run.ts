@@ -9,6 +9,7 @@ import { EnvironmentError } from '../model/errors.ts';
 import { writeWhole } from './files.ts';
 import { outputName, type Format } from '../model/formats.ts';
 import type { BrowserSession } from '../print/browser.ts';
+import type { BrowserSettings } from '../print/settings.ts';
 import { trace } from '../report/trace.ts';
 
 export { DEFAULT_FORMATS, FORMATS, outputName, type Format } from '../model/formats.ts';
@@ -36,6 +37,13 @@ export interface StageTiming {
 }
 
 export interface BuildOptions {
+  /** The run's folder: manuscripts and `outDir` are relative to it. */
+  cwd: string;
+  /** The outputs' date (the run's SOURCE_DATE_EPOCH, or now). */
+  date: Date;
+  /** How the run's browser is found and how long a print may take (when it starts its own). */
+  browserSettings?: BrowserSettings;
+  /** As given (messages and the report name outputs by it); resolved against `cwd` to write. */
   outDir: string;
   formats: readonly Format[];
   /** Front-matter values from the project's config file, overridden by each manuscript. */
@@ -58,7 +66,7 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
   refuseSharedNames(paths);
   // Every format needs the browser (the EPUB's cover and page-list come from it too): start it
   // while the text pipeline runs.
-  const browser = options.browser ?? new (await import('../print/browser.ts')).BrowserSession();
+  const browser = options.browser ?? new (await import('../print/browser.ts')).BrowserSession(options.browserSettings);
   // A failed launch is reported by the first job that needs the browser.
   if (!browser.started) timed(options, { stage: 'browser' }, () => browser.start()).catch(() => undefined);
   try {
@@ -66,14 +74,15 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
     const { checkManuscript, readManuscript } = await import('../input/manuscript.ts');
     const checked = await Promise.all(
       paths.map(async (filePath) => {
-        const file = await readManuscript(filePath);
+        const file = await readManuscript(filePath, options.cwd);
         const book = await timed(options, { stage: 'check', file: filePath }, () =>
           checkManuscript(file, options.defaults),
         );
         return { file, book };
       }),
     );
-    if (checked.some(({ book }) => book)) await makeOutputFolder(options.outDir);
+    if (checked.some(({ book }) => book))
+      await makeOutputFolder(path.resolve(options.cwd, options.outDir), options.outDir);
     return await Promise.all(
       checked.map(async ({ file, book }) => ({
         file,
@@ -97,7 +106,9 @@ async function timed<T>(options: BuildOptions, timing: Omit<StageTiming, 'ms'>, 
 /** A cover image named in the front matter is found next to the manuscript. */
 function withCoverPath(book: Book, file: VFile): Book {
   const { cover } = book.matter;
-  return cover ? { ...book, matter: { ...book.matter, cover: path.resolve(file.dirname ?? '.', cover) } } : book;
+  return cover
+    ? { ...book, matter: { ...book.matter, cover: path.resolve(file.cwd, file.dirname ?? '.', cover) } }
+    : book;
 }
 
 async function renderBook(
@@ -109,12 +120,14 @@ async function renderBook(
   const { pdfRenderer } = await import('../pdf/render.ts');
   const renderPdf = sessionRenderer(browser, book, pdfRenderer, {
     pageMarkers: options.formats.includes('epub'),
+    date: options.date,
+    timeoutMs: browser.settings.timeoutMs,
     formats: options.formats.filter((format): format is PdfFormat => format !== 'epub'),
   });
   return Promise.all(
     options.formats.map(async (format) => {
       const bytes = await timed(options, { stage: format, file: filePath }, () =>
-        renderFormat(book, format, browser, renderPdf),
+        renderFormat(book, format, browser, renderPdf, options.date),
       );
       const output: Output = {
         format,
@@ -122,7 +135,7 @@ async function renderBook(
         bytes: bytes.length,
       };
       if (format !== 'epub') output.pages = await countPages(bytes);
-      await writeAtomically(output.path, bytes);
+      await writeAtomically(path.resolve(options.cwd, output.path), output.path, bytes);
       options.onOutput?.(output, filePath);
       return output;
     }),
@@ -134,6 +147,7 @@ async function renderFormat(
   format: Format,
   browser: BrowserSession,
   renderPdf: PdfRenderer,
+  modified: Date,
 ): Promise<Uint8Array> {
   if (format === 'epub') {
     const { buildEpub } = await import('../epub/build.ts');
@@ -142,6 +156,7 @@ async function renderFormat(
     return buildEpub(book, {
       withBrowser: (job) => browser.run(job),
       markerPages: () => renderPdf.markerPages(),
+      modified,
     });
   }
   return renderPdf(format);
@@ -191,19 +206,19 @@ function refuseSharedNames(paths: readonly string[]): void {
   }
 }
 
-async function makeOutputFolder(folder: string): Promise<void> {
+async function makeOutputFolder(folder: string, shown: string): Promise<void> {
   try {
     await mkdir(folder, { recursive: true });
   } catch (error) {
-    throw new EnvironmentError(`cannot create the output folder ${folder}: ${(error as Error).message}`);
+    throw new EnvironmentError(`cannot create the output folder ${shown}: ${(error as Error).message}`);
   }
 }
 
 /** Writes an output whole (see writeWhole); a failure is the environment's, never a stack trace. */
-async function writeAtomically(target: string, bytes: Uint8Array): Promise<void> {
+async function writeAtomically(target: string, shown: string, bytes: Uint8Array): Promise<void> {
   try {
     await writeWhole(target, bytes);
   } catch (error) {
-    throw new EnvironmentError(`cannot write ${target}: ${(error as Error).message}`);
+    throw new EnvironmentError(`cannot write ${shown}: ${(error as Error).message}`);
   }
 }

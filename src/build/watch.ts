@@ -1,17 +1,19 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE } from '../input/config.ts';
-import { FONTS_DIR, TEMPLATES_DIR } from '../print/document.ts';
+import { FONTS_DIR, TEMPLATES_DIR } from '../model/paths.ts';
 
 /**
  * Calls `onChange` with the manuscripts a saved change touches: the saved manuscript, or all
  * of them when a template, a font or the config file changed. Folders are watched rather than
  * files, because editors often save by writing a new file and renaming it over the old one.
  * Changes arriving while `onChange` runs are gathered into one more call. Resolves on SIGINT
- * or SIGTERM, or when `signal` aborts.
+ * or SIGTERM, or when `signal` aborts. Manuscripts are relative to `cwd`, the run's folder,
+ * where the config file is watched too.
  */
 export async function watchSources(
   manuscripts: readonly string[],
+  cwd: string,
   onChange: (changed: string[]) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
@@ -38,7 +40,7 @@ export async function watchSources(
   const watchers: FSWatcher[] = [];
   const folders = new Map<string, string[]>();
   for (const manuscript of manuscripts) {
-    const folder = path.dirname(path.resolve(manuscript));
+    const folder = path.dirname(path.resolve(cwd, manuscript));
     folders.set(folder, [...(folders.get(folder) ?? []), manuscript]);
   }
   for (const [folder, inFolder] of folders) {
@@ -46,14 +48,17 @@ export async function watchSources(
       watch(folder, (_, name) => {
         const hit = inFolder.filter((manuscript) => path.basename(manuscript) === name);
         if (hit.length > 0) touched(hit);
-        else if (name === CONFIG_FILE && folder === process.cwd()) touched(manuscripts);
+        else if (name === CONFIG_FILE && folder === cwd) touched(manuscripts);
       }),
     );
   }
-  if (!folders.has(process.cwd())) {
-    watchers.push(watch(process.cwd(), (_, name) => name === CONFIG_FILE && touched(manuscripts)));
+  if (!folders.has(cwd)) {
+    watchers.push(watch(cwd, (_, name) => name === CONFIG_FILE && touched(manuscripts)));
   }
-  for (const folder of [TEMPLATES_DIR, FONTS_DIR]) watchers.push(watch(folder, () => touched(manuscripts)));
+  // Recursive: templates/epub/ holds the EPUB's package and chapter templates.
+  for (const folder of [TEMPLATES_DIR, FONTS_DIR]) {
+    watchers.push(watch(folder, { recursive: true }, () => touched(manuscripts)));
+  }
 
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 import manifest from '../../package.json' with { type: 'json' };
 import { EnvironmentError, UsageError } from '../model/errors.ts';
 import { DEFAULT_FORMATS, FORMATS } from '../model/formats.ts';
-import { processIo, type RunIo } from './io.ts';
-import { Progress } from '../report/progress.ts';
+import type { RunContext } from '../model/run.ts';
+import { Progress, wantsColour } from '../report/progress.ts';
+import { enableTrace } from '../report/trace.ts';
+import { OPTIONS, type CommandContext } from './context.ts';
 
 const HELP = `mudran: publish Hindi Markdown manuscripts as EPUB and print-ready PDF
 
@@ -57,32 +59,6 @@ Exit codes: 0 done (warnings allowed), 1 a manuscript or the config file has err
 2 usage or environment (no browser, unreadable path).
 `;
 
-const OPTIONS = {
-  out: { type: 'string', short: 'o' },
-  format: { type: 'string', short: 'f' },
-  watch: { type: 'boolean', short: 'w' },
-  port: { type: 'string', short: 'p' },
-  title: { type: 'string', short: 't' },
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  debug: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
-
-export { processIo } from './io.ts';
-
-export type Options = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
-
-export interface CommandContext {
-  command: string;
-  /** The arguments after the command name. */
-  args: string[];
-  options: Options;
-  progress: Progress;
-  io: RunIo;
-}
-
 type Command = (context: CommandContext) => Promise<number>;
 
 /** Each command is loaded only when called, so `--help` never loads a renderer. */
@@ -98,8 +74,22 @@ const COMMANDS: Record<string, { options: (keyof typeof OPTIONS)[]; load: () => 
   server: { options: ['quiet'], load: async () => (await import('./commands/server.ts')).server },
 };
 
+/**
+ * The run of this process: its folder and environment, its stdout and stderr. The one place
+ * below bin/mudran that reads them; everything else gets them from the run.
+ */
+export function processIo(entry?: string): RunContext {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    ...(entry ? { entry } : {}),
+  };
+}
+
 /** Runs the CLI and returns the exit code; only bugs escape as exceptions. */
-export async function main(argv: readonly string[], io: RunIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], io: RunContext = processIo()): Promise<number> {
   try {
     return await run(argv, io);
   } catch (error) {
@@ -122,7 +112,7 @@ export async function main(argv: readonly string[], io: RunIo = processIo()): Pr
   }
 }
 
-async function run(argv: readonly string[], io: RunIo): Promise<number> {
+async function run(argv: readonly string[], io: RunContext): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
@@ -148,6 +138,8 @@ async function run(argv: readonly string[], io: RunIo): Promise<number> {
   const refused = Object.keys(values).filter((option) => !(command.options as string[]).includes(option));
   if (refused.length > 0) throw new UsageError(`${name} takes no ${refused.map((option) => `--${option}`).join(', ')}`);
   const quiet = values.quiet === true || values.json === true;
+  // Tracing is process-wide (a build server started with it traces every run).
+  if (io.env['MUDRAN_TRACE']) enableTrace();
   // A build or check goes to the build server when one may be used (see src/server/).
   if ((name === 'build' && !values.watch) || name === 'check') {
     const { serverWanted, viaServer } = await import('../server/client.ts');
@@ -156,11 +148,11 @@ async function run(argv: readonly string[], io: RunIo): Promise<number> {
       if (code !== undefined) return code;
     }
   }
-  const progress = new Progress(io.stderr, { quiet });
+  const progress = new Progress(io.stderr, { quiet, colour: wantsColour(io.stderr, io.env) });
   try {
     return await (
       await command.load()
-    )({ command: name, args, options: values, progress, io });
+    )({ command: name, args, options: values, progress, run: io, cli: main });
   } finally {
     progress.finish();
   }

@@ -10,7 +10,8 @@ import { EPUB_FONTS, subsetFontFiles } from '../fonts/subset.ts';
 import { IMAGE_TYPES } from '../pipeline/rehype-images.ts';
 import { toXhtml } from './xhtml.ts';
 import { readCover, renderCover, type CoverImage } from '../print/cover.ts';
-import { TEMPLATES_DIR, titleBlock } from '../print/document.ts';
+import { TEMPLATES_DIR } from '../model/paths.ts';
+import { titleBlock } from '../print/document.ts';
 import { buildNavigation, type NavDocument } from './navigation.ts';
 import { paginateBook, type MarkerPages, type Pagination } from './pagination.ts';
 import { packEpub } from './package.ts';
@@ -45,11 +46,13 @@ export interface EpubSources {
   withBrowser: <T>(job: (browser: Browser) => Promise<T>) => Promise<T>;
   /** Where the A5 book's pages begin (see pdf.ts, `pageMarkers`). */
   markerPages: () => Promise<MarkerPages>;
+  /** Publication time (the run's SOURCE_DATE_EPOCH, or now). */
+  modified: Date;
 }
 
 /**
- * The EPUB of a book: its cover read from the manuscript's `cover` image or rendered, its pages matched to the A5 book's, dated from
- * SOURCE_DATE_EPOCH when set (reproducible builds) and from now otherwise.
+ * The EPUB of a book: its cover read from the manuscript's `cover` image or rendered, its pages
+ * matched to the A5 book's, dated `sources.modified`.
  */
 export async function buildEpub(book: Book, sources: EpubSources): Promise<Uint8Array> {
   const { cover: coverFile } = book.matter;
@@ -58,9 +61,7 @@ export async function buildEpub(book: Book, sources: EpubSources): Promise<Uint8
     sources.markerPages(),
   ]);
   const pagination = paginateBook(book, pages);
-  const epoch = process.env['SOURCE_DATE_EPOCH'];
-  const modified = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
-  return renderEpub(book, { cover, pagination, modified });
+  return renderEpub(book, { cover, pagination, modified: sources.modified });
 }
 
 /** Packs the book as EPUB 3 (with an NCX and guide for EPUB 2 readers), fonts embedded as subsets. */

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ROOT } from '../model/paths.ts';
 import { cachePath, keepCached, readCached } from '../build/cache.ts';
 import type { Finding } from './sequences.ts';
-import { FONT_STACKS, FONTS_DIR, type FaceStyle } from './stack.ts';
+import { FONTS_DIR } from '../model/paths.ts';
+import { FONT_STACKS, type FaceStyle } from './stack.ts';
 
 /** What the word check found, per face style and language (`regular hi`), then per word. */
 export type CheckedWords = Map<string, Map<string, readonly Finding[]>>;
@@ -15,7 +17,6 @@ export function checkedWordsKey(style: FaceStyle, language: string): string {
 
 /** Words kept per face and language: a large book's vocabulary, a few megabytes of JSON. */
 const MAX_WORDS = 100_000;
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 interface Store {
   words: CheckedWords;

@@ -3,8 +3,7 @@ import path from 'node:path';
 import type * as Fontkit from 'fontkit';
 import type * as HarfBuzz from 'harfbuzzjs';
 import { EnvironmentError } from '../model/errors.ts';
-
-export const FONTS_DIR = path.resolve(import.meta.dirname, '../../fonts');
+import { FONTS_DIR } from '../model/paths.ts';
 
 /** One face of the stack, opened once for both shapers. */
 export interface StackFont {

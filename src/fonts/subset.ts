@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { cacheFolder, cachePath } from '../build/cache.ts';
 import { EnvironmentError } from '../model/errors.ts';
 import { writeWhole } from '../build/files.ts';
-import { FONTS_DIR } from './stack.ts';
+import { FONTS_DIR } from '../model/paths.ts';
 
 /**
  * HarfBuzz's hb-subset (npm subset-font) keeps GSUB/GPOS/GDEF and every glyph the layout

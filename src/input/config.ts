@@ -29,7 +29,7 @@ export interface LoadedConfig {
   config?: Config;
 }
 
-/** Reads `mudran.config.json` from `dir` if there is one; mistakes are messages at their line. */
+/** Reads `mudran.config.json` from `dir` (the run's folder) if there is one; mistakes are messages at their line. */
 export async function loadConfig(dir: string): Promise<LoadedConfig> {
   const filePath = path.join(dir, CONFIG_FILE);
   let text: string;
@@ -39,7 +39,7 @@ export async function loadConfig(dir: string): Promise<LoadedConfig> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { config: {} };
     throw new EnvironmentError(`${filePath}: cannot read (${(error as Error).message})`);
   }
-  const file = new VFile({ path: path.relative(process.cwd(), filePath) || CONFIG_FILE, value: text });
+  const file = new VFile({ path: CONFIG_FILE, cwd: dir, value: text });
   const config = parseConfig(file, text);
   return config ? { file, config } : { file };
 }

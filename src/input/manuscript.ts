@@ -17,15 +17,16 @@ export const LIMITS = { bytes: 8 * 1024 * 1024, nesting: 100, delimiters: 10_000
 /**
  * Reads a manuscript file as UTF-8 text. Unreadable paths are environment errors; a file
  * that is empty, binary, not UTF-8, too big or nested too deeply to parse safely gets an
- * error message and no text, so the pipeline never sees it.
+ * error message and no text, so the pipeline never sees it. `filePath` is shown as given and
+ * read relative to `cwd`, the run's folder (kept as `file.cwd` for the images and cover).
  */
-export async function readManuscript(filePath: string): Promise<VFile> {
-  const file = new VFile({ path: filePath, value: '' });
+export async function readManuscript(filePath: string, cwd: string): Promise<VFile> {
+  const file = new VFile({ path: filePath, cwd, value: '' });
   let bytes: Buffer;
   let handle: FileHandle | undefined;
   try {
     // Opened without blocking (a FIFO would wait for a writer), then checked on the handle.
-    handle = await open(filePath, constants.O_RDONLY | constants.O_NONBLOCK);
+    handle = await open(path.resolve(cwd, filePath), constants.O_RDONLY | constants.O_NONBLOCK);
     const info = await handle.stat();
     if (info.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
     // A FIFO would block for good and a device (a link to /dev/zero) never ends.
@@ -234,7 +235,7 @@ async function findImages(file: VFile): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   const uses = file.data.images ?? [];
   if (uses.length === 0) return found;
-  const folder = await realpath(path.resolve(file.dirname ?? '.'));
+  const folder = await realpath(path.resolve(file.cwd, file.dirname ?? '.'));
   for (const use of uses) {
     let real: string;
     try {

@@ -24,12 +24,6 @@ export interface PdfMetadata {
 const CREATOR = 'mudran';
 const PRODUCER = 'mudran (Chromium, pdf-lib)';
 
-/** `SOURCE_DATE_EPOCH` (reproducible builds) when set, else now. */
-export function buildDate(env: NodeJS.ProcessEnv = process.env): Date {
-  const epoch = env['SOURCE_DATE_EPOCH'];
-  return epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
-}
-
 /** Saves a finished document; the bytes' page count is kept (see pageCountOf). */
 export async function saveFinished(document: PDFDocument): Promise<Uint8Array> {
   const bytes = await document.save({ updateFieldAppearances: false });

@@ -2,9 +2,9 @@ import type { Browser } from 'puppeteer';
 import type { Book } from '../model/book.ts';
 import { imposeBooklet } from './impose/booklet.ts';
 import { FRONT_PAGES_WITHOUT_CONTENTS, hasContents } from '../print/layout.ts';
-import { BROWSER_TIMEOUT_MS } from '../print/browser.ts';
+import { DEFAULT_TIMEOUT_MS } from '../print/settings.ts';
 import { bookDocument, handoutDocument } from '../print/document.ts';
-import { buildDate, type PdfMetadata } from './finish.ts';
+import type { PdfMetadata } from './finish.ts';
 import { pdfWorkers } from './workers.ts';
 import { readPdfLayout } from './destinations.ts';
 import { addBleedAndMarks } from './impose/press.ts';
@@ -32,6 +32,10 @@ export interface PdfRendererOptions {
    * its metadata.
    */
   formats?: readonly PdfFormat[];
+  /** The documents' date (the run's SOURCE_DATE_EPOCH); now when absent. */
+  date?: Date;
+  /** How long loading or printing one page may take (the run's browser settings). */
+  timeoutMs?: number;
 }
 
 /**
@@ -41,15 +45,16 @@ export interface PdfRendererOptions {
 export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOptions = {}): PdfRenderer {
   const { textLayer = (pdf) => pdfWorkers.run({ kind: 'text-layer' }, pdf), pageMarkers = false } = options;
   const finishPdf = (pdf: Uint8Array, metadata: PdfMetadata) => pdfWorkers.run({ kind: 'finish', metadata }, pdf);
-  const metadata = { matter: book.matter, date: buildDate() };
+  const metadata = { matter: book.matter, date: options.date ?? new Date() };
+  const printer: Printer = { browser, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
   let first: Promise<FirstPrint> | undefined;
   let printed: Promise<{ pdf: Uint8Array; fingerprint: string }> | undefined;
   let layered: Promise<{ pdf: Uint8Array; fingerprint: string }> | undefined;
-  const firstPrint = () => (first ??= printFirst(browser, book, pageMarkers));
+  const firstPrint = () => (first ??= printFirst(printer, book, pageMarkers));
   // Without a contents page the book's print needs nothing from the first: both run at once.
   const layout = () =>
     hasContents(book) ? firstPrint() : Promise.resolve({ layout: undefined, openings: openingsOf(book) });
-  const printedBook = () => (printed ??= layout().then((landed) => printBook(browser, book, landed)));
+  const printedBook = () => (printed ??= layout().then((landed) => printBook(printer, book, landed)));
   const textLayered = () =>
     (layered ??= printedBook().then(async (book) => ({ ...book, pdf: await textLayer(book.pdf) })));
   // The text layer and the metadata on one parse of a PDF, unless the caller brings a text layer.
@@ -66,7 +71,7 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
       // print, so the two cores are not shared three ways while the chain is at its start.
       if (hasContents(book)) await firstPrint().catch(() => undefined);
       const html = await handoutDocument(book);
-      return layerAndFinish(await printHtml(browser, book, html), { ...metadata, fingerprint: `handout\n${html}` });
+      return layerAndFinish(await printHtml(printer, book, html), { ...metadata, fingerprint: `handout\n${html}` });
     }
     if (format === 'pdf' && !madeFromBook) {
       const { pdf, fingerprint } = await printedBook();
@@ -95,6 +100,12 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
   });
 }
 
+/** The browser a renderer prints on, and how long one page may take there. */
+interface Printer {
+  browser: Browser;
+  timeoutMs: number;
+}
+
 /** The book's first print, when one is needed, and where each chapter opens in it. */
 interface FirstPrint {
   /** Its page count and where each destination landed; undefined when there was no first print. */
@@ -108,12 +119,12 @@ interface FirstPrint {
  * pages that make chapters open on the right; with page markers it also shows where each
  * sentence lands, for the EPUB's page-list. A book without contents and markers needs none.
  */
-async function printFirst(browser: Browser, book: Book, pageMarkers: boolean): Promise<FirstPrint> {
+async function printFirst(printer: Printer, book: Book, pageMarkers: boolean): Promise<FirstPrint> {
   const printed = pageMarkers ? withPageMarkers(book) : book;
   const pdf =
     hasContents(book) || pageMarkers
       ? // Only its destinations are read: no tags or outline (a quarter less of Chrome's time).
-        await printHtml(browser, printed, await bookDocument(printed, { blankBefore: new Set(), layoutOnly: true }), {
+        await printHtml(printer, printed, await bookDocument(printed, { blankBefore: new Set(), layoutOnly: true }), {
           tagged: false,
         })
       : undefined;
@@ -145,7 +156,7 @@ function openingsOf(book: Book, landed?: ReadonlyMap<string, number>): FirstPrin
  * a chapter flows, so the pages must land where the first print said; that is checked.
  */
 async function printBook(
-  browser: Browser,
+  printer: Printer,
   book: Book,
   first: FirstPrint,
 ): Promise<{ pdf: Uint8Array; fingerprint: string }> {
@@ -160,7 +171,7 @@ async function printBook(
     openings.set(id, opening.page + added);
   }
   const html = await bookDocument(book, { openings, blankBefore });
-  const pdf = await printHtml(browser, book, html);
+  const pdf = await printHtml(printer, book, html);
   if (first.layout && hasContents(book)) await checkSecondPrint(first.layout.pages, pdf, openings, added);
   return { pdf, fingerprint: html };
 }
@@ -182,7 +193,7 @@ async function checkSecondPrint(before: number, second: Uint8Array, openings: Ma
  * reported on the manuscript (see sandbox.ts).
  */
 async function printHtml(
-  browser: Browser,
+  { browser, timeoutMs }: Printer,
   book: Book,
   html: string,
   { tagged = true }: { tagged?: boolean } = {},
@@ -193,14 +204,14 @@ async function printHtml(
     async (page) => {
       const sandbox = await sandboxPage(page, book, html, 'print');
       trace(`print ${book.name} (${html.length} characters): loading`);
-      await page.goto(sandbox.url, { waitUntil: 'load', timeout: BROWSER_TIMEOUT_MS });
+      await page.goto(sandbox.url, { waitUntil: 'load', timeout: timeoutMs });
       trace(`print ${book.name} (${html.length} characters): printing`);
       const pdf = await page.pdf({
         preferCSSPageSize: true,
         printBackground: true,
         tagged,
         outline: tagged,
-        timeout: BROWSER_TIMEOUT_MS,
+        timeout: timeoutMs,
       });
       trace(`print ${book.name} (${html.length} characters): printed`);
       await sandbox.assertComplete();

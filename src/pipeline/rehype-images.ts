@@ -36,7 +36,7 @@ export const IMAGE_TYPES: Readonly<Record<string, string>> = {
 export default function rehypeImages() {
   return (tree: Root, file: VFile) => {
     const images: ImageUse[] = [];
-    const folder = path.resolve(file.dirname ?? '.');
+    const folder = path.resolve(file.cwd, file.dirname ?? '.');
     visit(tree, 'element', (node, index, parent) => {
       if (node.tagName !== 'img' || !parent || index === undefined) return;
       const src = typeof node.properties['src'] === 'string' ? node.properties['src'] : '';

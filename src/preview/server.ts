@@ -6,10 +6,12 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import { VFile } from 'vfile';
 import type { Book } from '../model/book.ts';
+import { sourceDate, type RunContext } from '../model/run.ts';
+import { browserSettings } from '../print/settings.ts';
 import { loadConfig } from '../input/config.ts';
 import { checkManuscript, readManuscript } from '../input/manuscript.ts';
-import { bookDocument, FONTS_DIR, handoutDocument, TEMPLATES_DIR, type PrintLayout } from '../print/document.ts';
-import { CONTENT_TYPES } from '../print/sandbox.ts';
+import { assetFor, CONTENT_TYPES } from '../print/assets.ts';
+import { bookDocument, handoutDocument, type PrintLayout } from '../print/document.ts';
 import { formatMessages } from '../report/messages.ts';
 
 /**
@@ -60,8 +62,8 @@ export interface Preview {
 }
 
 /** Serves one manuscript as it prints, on 127.0.0.1 only. */
-export async function startPreview(manuscript: string, port: number): Promise<Preview> {
-  let current = await render(manuscript);
+export async function startPreview(manuscript: string, port: number, run: RunContext): Promise<Preview> {
+  let current = await render(manuscript, run.cwd);
   let lastGood: Book | undefined = current.book;
   let browser: Promise<Browser> | undefined;
   const clients = new Set<ServerResponse>();
@@ -96,14 +98,18 @@ export async function startPreview(manuscript: string, port: number): Promise<Pr
     }
     const pdf = /^\/(book|handout)\.pdf$/.exec(pathname)?.[1] as PrintLayout | undefined;
     if (pdf && lastGood) {
-      browser ??= import('../print/browser.ts').then(({ launchBrowser }) => launchBrowser());
+      browser ??= import('../print/browser.ts').then(({ launchBrowser }) => launchBrowser(browserSettings(run.env)));
       const { pdfRenderer } = await import('../pdf/render.ts');
-      const bytes = await pdfRenderer(await browser, lastGood)(pdf === 'book' ? 'pdf' : 'handout');
+      const bytes = await pdfRenderer(await browser, lastGood, {
+        date: sourceDate(run.env),
+        timeoutMs: browserSettings(run.env).timeoutMs,
+      })(pdf === 'book' ? 'pdf' : 'handout');
       response.writeHead(200, { 'content-type': 'application/pdf', 'cache-control': 'no-store' });
       response.end(bytes);
       return;
     }
-    const file = assetFile(pathname);
+    // The same files the print sandbox serves, the book's images among them.
+    const file = assetFor(pathname, lastGood?.images ?? new Map())?.file;
     const body = file ? await readFile(file).catch(() => undefined) : undefined;
     if (!file || !body) {
       response.writeHead(404, { 'content-type': 'text/plain' });
@@ -147,7 +153,7 @@ export async function startPreview(manuscript: string, port: number): Promise<Pr
   return {
     url: `http://127.0.0.1:${address.port}/`,
     refresh: async () => {
-      current = await render(manuscript);
+      current = await render(manuscript, run.cwd);
       if (current.book) lastGood = current.book;
       for (const client of clients) client.write(`event: change\ndata: ${Date.now()}\n\n`);
     },
@@ -160,11 +166,11 @@ export async function startPreview(manuscript: string, port: number): Promise<Pr
 }
 
 /** Reads and checks the manuscript with the current config; never throws. */
-async function render(manuscript: string): Promise<Rendered> {
-  const loaded = await loadConfig(process.cwd()).catch((error: unknown) => ({ failure: (error as Error).message }));
+async function render(manuscript: string, cwd: string): Promise<Rendered> {
+  const loaded = await loadConfig(cwd).catch((error: unknown) => ({ failure: (error as Error).message }));
   let file: VFile;
   try {
-    file = await readManuscript(manuscript);
+    file = await readManuscript(manuscript, cwd);
   } catch (error) {
     return { file: new VFile({ path: manuscript }), failure: (error as Error).message };
   }
@@ -175,15 +181,6 @@ async function render(manuscript: string): Promise<Rendered> {
   }
   const book = await checkManuscript(file, loaded.config?.defaults);
   return book ? { file, book } : { file };
-}
-
-/** `/fonts/x.ttf` from fonts/, `/x.css` from templates/; nothing outside them. */
-function assetFile(pathname: string): string | undefined {
-  const [root, relative] = pathname.startsWith('/fonts/')
-    ? [FONTS_DIR, pathname.slice('/fonts/'.length)]
-    : [TEMPLATES_DIR, pathname.slice(1)];
-  const resolved = path.resolve(root, relative);
-  return resolved.startsWith(root + path.sep) ? resolved : undefined;
 }
 
 function escapeHtml(text: string): string {

@@ -3,16 +3,9 @@ import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import puppeteer, { ProtocolError, TimeoutError, type Browser } from 'puppeteer';
 import { EnvironmentError } from '../model/errors.ts';
+import { DEFAULT_SETTINGS, type BrowserSettings } from './settings.ts';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-
-/**
- * How long loading or printing one page may take (a long book prints for minutes) before the
- * browser counts as hung; starting it gets at most a minute. MUDRAN_BROWSER_TIMEOUT_MS
- * overrides both (the tests use a short one).
- */
-export const BROWSER_TIMEOUT_MS = Number(process.env['MUDRAN_BROWSER_TIMEOUT_MS']) || 300_000;
-const LAUNCH_TIMEOUT_MS = Math.min(BROWSER_TIMEOUT_MS, 60_000);
 
 /** Flags for every Chromium mudran starts: off the network, no first-run work. */
 export function chromiumArgs(): string[] {
@@ -30,8 +23,7 @@ export function chromiumArgs(): string[] {
 }
 
 /** Debian's Chromium, or the browser named by PUPPETEER_EXECUTABLE_PATH. */
-export async function findChromium(): Promise<string> {
-  const named = process.env['PUPPETEER_EXECUTABLE_PATH'];
+export async function findChromium(named?: string): Promise<string> {
   for (const candidate of named ? [named] : CANDIDATES) {
     try {
       await access(candidate, constants.X_OK);
@@ -48,8 +40,9 @@ export async function findChromium(): Promise<string> {
 }
 
 /** One headless Chromium, kept off the network; a start that fails or hangs is tried once more. */
-export async function launchBrowser(): Promise<Browser> {
-  const executablePath = await findChromium();
+export async function launchBrowser(settings: BrowserSettings = DEFAULT_SETTINGS): Promise<Browser> {
+  const executablePath = await findChromium(settings.executable);
+  const launchTimeoutMs = Math.min(settings.timeoutMs, 60_000);
   let reason = '';
   for (let attempt = 0; attempt < 2; attempt += 1) {
     // Over a pipe Chromium opens no debugging port that other programs on the machine could
@@ -57,15 +50,15 @@ export async function launchBrowser(): Promise<Browser> {
     // only bounds waiting for a port).
     const giveUp = new AbortController();
     const timer = setTimeout(
-      () => giveUp.abort(new Error(`Timed out after ${LAUNCH_TIMEOUT_MS} ms waiting for it to answer`)),
-      LAUNCH_TIMEOUT_MS,
+      () => giveUp.abort(new Error(`Timed out after ${launchTimeoutMs} ms waiting for it to answer`)),
+      launchTimeoutMs,
     );
     try {
       return await puppeteer.launch({
         executablePath,
         headless: true,
         pipe: true,
-        timeout: LAUNCH_TIMEOUT_MS,
+        timeout: launchTimeoutMs,
         signal: giveUp.signal,
         args: chromiumArgs(),
       });
@@ -86,6 +79,7 @@ export async function launchBrowser(): Promise<Browser> {
  * environment error, never a stack trace.
  */
 export class BrowserSession {
+  readonly settings: BrowserSettings;
   #current: Promise<Browser> | undefined;
   // Dozens of pages printing at once only starve each other into time-outs; two per core keep
   // Chromium busy while Node works on the PDFs already printed.
@@ -93,6 +87,10 @@ export class BrowserSession {
   #waiting: (() => void)[] = [];
   // Once closed (the run ended, or failed), jobs still queued must not start a new browser.
   #closed = false;
+
+  constructor(settings: BrowserSettings = DEFAULT_SETTINGS) {
+    this.settings = settings;
+  }
 
   /** Whether Chromium was started (and not found broken since). */
   get started(): boolean {
@@ -103,7 +101,7 @@ export class BrowserSession {
   start(): Promise<Browser> {
     if (this.#closed) return Promise.reject(new Error('the browser session is closed'));
     if (!this.#current) {
-      this.#current = launchBrowser();
+      this.#current = launchBrowser(this.settings);
       // Settle the launch even if nobody waits for it, so no rejection goes unhandled.
       this.#current.catch(() => undefined);
     }
@@ -140,7 +138,7 @@ export class BrowserSession {
       } catch (again) {
         if (!brokeDown(again, fresh)) throw again;
         throw new EnvironmentError(
-          `Chromium crashed or hung twice while printing (time limit ${BROWSER_TIMEOUT_MS / 1000} s): ${(again as Error).message.split('\n')[0]}`,
+          `Chromium crashed or hung twice while printing (time limit ${this.settings.timeoutMs / 1000} s): ${(again as Error).message.split('\n')[0]}`,
         );
       }
     }

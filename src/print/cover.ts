@@ -11,7 +11,8 @@ import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
 import { EnvironmentError } from '../model/errors.ts';
 import { withPage } from './page-pool.ts';
 import { toHtmlString } from '../pipeline/index.ts';
-import { TEMPLATES_DIR, fillTemplate } from './document.ts';
+import { TEMPLATES_DIR } from '../model/paths.ts';
+import { fillTemplate } from './document.ts';
 
 export interface CoverImage {
   bytes: Uint8Array;

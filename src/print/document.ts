@@ -4,13 +4,10 @@ import type { Root } from 'hast';
 import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import type { Book } from '../model/book.ts';
+import { TEMPLATES_DIR } from '../model/paths.ts';
 import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
 import { toHtmlString } from '../pipeline/index.ts';
 import { bookBody, bookPageStyle, cssString, type BookPlan } from './layout.ts';
-
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
-export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
-export const FONTS_DIR = path.join(PROJECT_ROOT, 'fonts');
 
 export type PrintLayout = 'book' | 'handout';
 

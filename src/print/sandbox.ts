@@ -6,20 +6,11 @@ import type { Position } from 'unist';
 import type { Book } from '../model/book.ts';
 import { EnvironmentError } from '../model/errors.ts';
 import { reportWarning } from '../model/messages.ts';
-import { IMAGE_TYPES } from '../pipeline/rehype-images.ts';
-import { FONTS_DIR, TEMPLATES_DIR } from './document.ts';
+import { TEMPLATES_DIR } from '../model/paths.ts';
+import { assetFor, CONTENT_TYPES, type Asset } from './assets.ts';
 
 /** The made-up origin the print page is served from; `.invalid` never resolves. */
 export const ORIGIN = 'http://mudran.invalid';
-
-/** Media types of every file mudran serves to a page. */
-export const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  ...IMAGE_TYPES,
-  '.css': 'text/css; charset=utf-8',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.woff2': 'font/woff2',
-};
 
 // The URL properties the book schema lets through (see rehype-sanitize-book.ts).
 const URL_PROPERTIES = ['src', 'href'];
@@ -95,11 +86,8 @@ export async function sandboxPage(page: Page, book: Book, html: string, name: st
   }
 }
 
-/** The file behind a URL: a checked image, a font from fonts/, or a file from templates/. */
-function servedFile(
-  requested: string,
-  images: ReadonlyMap<string, string>,
-): { file: string; image: boolean } | undefined {
+/** The file behind a URL of the sandbox's origin (see assetFor). */
+function servedFile(requested: string, images: ReadonlyMap<string, string>): Asset | undefined {
   let url: URL;
   let pathname: string;
   try {
@@ -108,16 +96,7 @@ function servedFile(
   } catch {
     return undefined;
   }
-  if (url.origin !== ORIGIN || url.search !== '') return undefined;
-  const image = images.get(pathname.slice(1));
-  if (image) return { file: image, image: true };
-  const [root, relative] = pathname.startsWith('/fonts/')
-    ? [FONTS_DIR, pathname.slice('/fonts/'.length)]
-    : [TEMPLATES_DIR, pathname.slice(1)];
-  const resolved = path.resolve(root, relative);
-  return path.dirname(resolved) === root && path.extname(resolved) in CONTENT_TYPES
-    ? { file: resolved, image: false }
-    : undefined;
+  return url.origin === ORIGIN && url.search === '' ? assetFor(pathname, images) : undefined;
 }
 
 /** Each absolute URL the book's elements point at, with the first manuscript place that does. */

@@ -1,14 +1,17 @@
 import type { Output, StageTiming } from '../build/run.ts';
-import type { OutputStream } from '../cli/io.ts';
+import type { Environment } from '../model/environment.ts';
+import type { OutputStream } from '../model/run.ts';
 
 export interface ProgressOptions {
   /** Only messages and the summary: no stage lines, no live status. */
   quiet: boolean;
+  /** Colours on (see wantsColour). */
+  colour: boolean;
 }
 
 /** Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function wantsColour(stream: OutputStream): boolean {
-  return stream.isTTY === true && !process.env['NO_COLOR'];
+export function wantsColour(stream: OutputStream, env: Environment): boolean {
+  return stream.isTTY === true && !env['NO_COLOR'];
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -32,7 +35,7 @@ export class Progress {
     private readonly stream: OutputStream,
     private readonly options: ProgressOptions,
   ) {
-    this.colour = wantsColour(stream);
+    this.colour = options.colour;
     this.live = stream.isTTY === true && !options.quiet;
   }
 

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import net from 'node:net';
-import type { RunIo } from '../cli/io.ts';
+import type { Environment } from '../model/environment.ts';
+import type { RunContext } from '../model/run.ts';
 import { onMessages, send, type Reply, type Request } from './protocol.ts';
-import { BIN, ROOT, serverEnabled, serverPlace, type ServerPlace } from './place.ts';
+import { BIN, ROOT } from '../model/paths.ts';
+import { serverEnabled, serverPlace, type ServerPlace } from './place.ts';
 
 /** How long a starting server may take to listen. */
 const START_MS = 20_000;
@@ -12,8 +14,8 @@ const ACCEPT_MS = 15_000;
 const POLL_MS = 15;
 
 /** Whether this run may hand its work to a build server: not inside one, and not when turned off. */
-export function serverWanted(io: RunIo): boolean {
-  return io.browser === undefined && io.entry !== undefined && serverEnabled();
+export function serverWanted(io: RunContext): boolean {
+  return io.browser === undefined && io.entry !== undefined && serverEnabled(io.env);
 }
 
 /**
@@ -24,17 +26,17 @@ export function serverWanted(io: RunIo): boolean {
  */
 export async function viaServer(
   argv: readonly string[],
-  io: RunIo,
+  io: RunContext,
   { quiet }: { quiet: boolean },
 ): Promise<number | undefined> {
   if (io.entry === undefined) return undefined;
-  const place = await serverPlace(io.entry);
+  const place = await serverPlace(io.entry, io.env);
   if (!place) return undefined;
   // Twice at most: a stale server (older code or fonts) ends, and a fresh one takes over.
   for (let attempt = 0; attempt < 2; attempt++) {
     let socket = await connectTo(place.socket);
     if (!socket) {
-      socket = (await startServer(place))?.socket;
+      socket = (await startServer(place, io.env))?.socket;
       if (!socket) {
         io.stderr.write(`mudran: the build server did not start (its log: ${place.log}); building without it\n`);
         return undefined;
@@ -83,7 +85,10 @@ export function ask(
  * Starts a build server in the background (`mudran server run`, detached, its output in its
  * log) and waits until it listens; the server outlives this process. Undefined when none came up.
  */
-export async function startServer(place: ServerPlace): Promise<{ socket: net.Socket; pid: number } | undefined> {
+export async function startServer(
+  place: ServerPlace,
+  env: Environment,
+): Promise<{ socket: net.Socket; pid: number } | undefined> {
   const log = openSync(place.log, 'a', 0o600);
   let child;
   try {
@@ -92,7 +97,7 @@ export async function startServer(place: ServerPlace): Promise<{ socket: net.Soc
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', log, log],
-      env: process.env,
+      env,
     });
   } finally {
     closeSync(log);
@@ -117,13 +122,13 @@ async function runOn(
   socket: net.Socket,
   place: ServerPlace,
   argv: readonly string[],
-  io: RunIo,
+  io: RunContext,
 ): Promise<number | 'stale' | undefined> {
   let wrote = false;
   // A server that does not answer at all (hung, or not ours) is given up on: the run is done here.
   const unanswered = setTimeout(() => socket.destroy(), ACCEPT_MS);
   const env = Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    Object.entries(io.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   const replies = await ask(
     socket,
@@ -131,7 +136,7 @@ async function runOn(
       type: 'run',
       key: place.key,
       argv: [...argv],
-      cwd: process.cwd(),
+      cwd: io.cwd,
       env,
       stdoutIsTTY: io.stdout.isTTY === true,
       stderrIsTTY: io.stderr.isTTY === true,

@@ -1,9 +1,9 @@
 import { chmod, unlink } from 'node:fs/promises';
 import net from 'node:net';
-import { main } from '../cli/main.ts';
 import { EnvironmentError } from '../model/errors.ts';
-import type { OutputStream } from '../cli/io.ts';
+import type { OutputStream, RunContext } from '../model/run.ts';
 import { BrowserSession } from '../print/browser.ts';
+import { browserSettings } from '../print/settings.ts';
 import { connectTo } from './client.ts';
 import { idleSeconds, serverPlace } from './place.ts';
 import { onMessages, send, type Request } from './protocol.ts';
@@ -13,19 +13,27 @@ const MAX_RSS_BYTES = 1024 ** 3;
 
 /**
  * The build server (`mudran server run`): listens on its private socket and serves one build
- * or check at a time, each in the client's folder with the client's environment and with its
+ * or check at a time, each in the client's folder with the client's environment (given to the
+ * run as its context: the server's own folder and environment never change) and with its
  * output streamed back, on one Chromium and one set of loaded modules, fonts and JIT-compiled
  * code kept between runs. It ends when idle for MUDRAN_SERVER_IDLE_SECONDS, on `server stop`,
  * on SIGTERM/SIGINT, when a client brings other code or fonts (stale), or after a run that left
  * it large. Resolves when it has ended; false when another server already listens.
  */
-export async function serve(entry: string, say: (text: string) => void): Promise<boolean> {
-  const place = await serverPlace(entry);
+export async function serve(
+  own: RunContext,
+  cli: (argv: readonly string[], run: RunContext) => Promise<number>,
+  say: (text: string) => void,
+): Promise<boolean> {
+  const { entry } = own;
+  if (entry === undefined) throw new EnvironmentError('the build server runs from bin/mudran');
+  const place = await serverPlace(entry, own.env);
   if (!place) throw new EnvironmentError('the build server needs a private folder in $TMPDIR, and cannot have one');
   const server = net.createServer();
   // The build that needs it starts the browser (a check never does).
-  let browser = new BrowserSession();
-  const home = process.cwd();
+  // The browser's settings are process-wide: a client with others gets a fresh server (see place.ts).
+  const settings = browserSettings(own.env);
+  let browser = new BrowserSession(settings);
   let queue: Promise<void> = Promise.resolve();
   let builds = 0;
   let lastUsed = performance.now();
@@ -52,22 +60,20 @@ export async function serve(entry: string, say: (text: string) => void): Promise
   };
   const armIdle = () => {
     clearTimeout(idle);
-    idle = setTimeout(() => stop('idle'), idleSeconds() * 1000);
+    idle = setTimeout(() => stop('idle'), idleSeconds(own.env) * 1000);
   };
 
   const run = async (request: Extract<Request, { type: 'run' }>, socket: net.Socket) => {
     clearTimeout(idle);
-    const saved = { ...process.env };
     const stream = (name: 'stdout' | 'stderr', isTTY: boolean): OutputStream => ({
       isTTY,
       write: (text: string) => send(socket, { type: 'output', stream: name, text: String(text) }),
     });
     let code = 2;
     try {
-      // One run at a time owns the process's environment and folder.
-      replaceEnv(request.env);
-      process.chdir(request.cwd);
-      code = await main(request.argv, {
+      code = await cli(request.argv, {
+        cwd: request.cwd,
+        env: request.env,
         stdout: stream('stdout', request.stdoutIsTTY),
         stderr: stream('stderr', request.stderrIsTTY),
         entry,
@@ -75,9 +81,6 @@ export async function serve(entry: string, say: (text: string) => void): Promise
       });
     } catch (error) {
       send(socket, { type: 'output', stream: 'stderr', text: `mudran: ${(error as Error).message}\n` });
-    } finally {
-      replaceEnv(saved);
-      process.chdir(home);
     }
     send(socket, { type: 'exit', code });
     socket.end();
@@ -85,7 +88,7 @@ export async function serve(entry: string, say: (text: string) => void): Promise
     // not kept: the next run gets a fresh browser.
     if (code === 2) {
       await browser.close();
-      browser = new BrowserSession();
+      browser = new BrowserSession(settings);
     }
     await releaseMemory();
     builds += 1;
@@ -156,11 +159,6 @@ async function listen(server: net.Server, socket: string): Promise<boolean> {
     await unlink(socket).catch(() => undefined);
   }
   return false;
-}
-
-function replaceEnv(values: Record<string, string | undefined>): void {
-  for (const name of Object.keys(process.env)) if (!(name in values)) delete process.env[name];
-  for (const [name, value] of Object.entries(values)) if (value !== undefined) process.env[name] = value;
 }
 
 /**

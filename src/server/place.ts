@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-
-/** mudran's own folder (bin/, fonts/, templates/), from src/server/ or .cache/js/ alike. */
-export const ROOT = path.resolve(import.meta.dirname, '../..');
-export const BIN = path.join(ROOT, 'bin', 'mudran');
+import { ROOT } from '../model/paths.ts';
+import type { Environment } from '../model/environment.ts';
 
 /** A Unix socket's path must fit in sockaddr_un (108 bytes with its terminating zero). */
 const MAX_SOCKET_PATH = 107;
@@ -14,7 +12,7 @@ const MAX_SOCKET_PATH = 107;
  * Environment read once per process (at module load or at the browser's launch): a server
  * started with other values must not serve the client.
  */
-const PROCESS_WIDE_ENV = ['PUPPETEER_EXECUTABLE_PATH', 'MUDRAN_BROWSER_TIMEOUT_MS', 'MUDRAN_TRACE'];
+const PROCESS_WIDE_ENV = ['PUPPETEER_EXECUTABLE_PATH', 'MUDRAN_BROWSER_TIMEOUT_MS', 'MUDRAN_TRACE', 'TMPDIR'];
 
 export interface ServerPlace {
   /** The socket the server listens on, in a folder only this user can enter. */
@@ -35,7 +33,7 @@ export interface ServerPlace {
  * enter it), so no other user can reach the socket or plant one. Undefined when that cannot
  * be had: the run then builds in its own process.
  */
-export async function serverPlace(entry: string): Promise<ServerPlace | undefined> {
+export async function serverPlace(entry: string, env: Environment): Promise<ServerPlace | undefined> {
   const uid = process.getuid?.();
   if (uid === undefined) return undefined;
   const folder = path.join(os.tmpdir(), `mudran-server-${uid}`);
@@ -45,13 +43,13 @@ export async function serverPlace(entry: string): Promise<ServerPlace | undefine
   const name = createHash('sha256').update(ROOT).digest('hex').slice(0, 12);
   const socket = path.join(folder, `${name}.sock`);
   if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) return undefined;
-  return { socket, log: path.join(folder, `${name}.log`), key: await serverKey(entry) };
+  return { socket, log: path.join(folder, `${name}.log`), key: await serverKey(entry, env) };
 }
 
-async function serverKey(entry: string): Promise<string> {
+async function serverKey(entry: string, env: Environment): Promise<string> {
   const hash = createHash('sha256');
   hash.update(`${path.basename(entry)}\0${process.execPath}\0${process.version}\0`);
-  for (const name of PROCESS_WIDE_ENV) hash.update(`${name}=${process.env[name] ?? ''}\0`);
+  for (const name of PROCESS_WIDE_ENV) hash.update(`${name}=${env[name] ?? ''}\0`);
   const files = await Promise.all(
     ['fonts', 'templates'].map(async (folder) =>
       (await readdir(path.join(ROOT, folder), { recursive: true }).catch(() => [])).map((file) =>
@@ -67,7 +65,7 @@ async function serverKey(entry: string): Promise<string> {
 }
 
 /** Whether builds may use the server: not with MUDRAN_SERVER=0 (or off, no, false), nor in CI unless MUDRAN_SERVER=1. */
-export function serverEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+export function serverEnabled(env: Environment): boolean {
   const setting = env['MUDRAN_SERVER']?.trim().toLowerCase();
   if (setting !== undefined && setting !== '') return !['0', 'off', 'no', 'false'].includes(setting);
   const ci = env['CI']?.trim().toLowerCase();
@@ -75,7 +73,7 @@ export function serverEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /** Seconds a server waits for its next build before it ends (MUDRAN_SERVER_IDLE_SECONDS, default 15 minutes). */
-export function idleSeconds(env: NodeJS.ProcessEnv = process.env): number {
+export function idleSeconds(env: Environment): number {
   const seconds = Number(env['MUDRAN_SERVER_IDLE_SECONDS']);
   return Number.isFinite(seconds) && seconds > 0 ? seconds : 15 * 60;
 }

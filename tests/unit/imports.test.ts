@@ -49,6 +49,11 @@ function cycles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
+/** A source's code without its comments (which may well name process.env). */
+function withoutComments(file: string): string {
+  return readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
+}
+
 const sources = readdirSync(SRC, { recursive: true, withFileTypes: true })
   .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
   .map((entry) => path.join(entry.parentPath, entry.name));
@@ -82,7 +87,7 @@ describe('the import graph of src/', () => {
 
   it('reads process.env, process.cwd() and process.chdir() only in the CLI', () => {
     const readers = sources.filter(
-      (file) => !relative(file).startsWith('cli/') && /process\.(env|cwd\(|chdir\()/.test(readFileSync(file, 'utf8')),
+      (file) => !relative(file).startsWith('cli/') && /process\.(env|cwd\(|chdir\()/.test(withoutComments(file)),
     );
     expect(readers.map(relative)).toEqual([]);
   });

@@ -1,6 +1,8 @@
-import type { CommandContext } from '../main.ts';
+import type { CommandContext } from '../context.ts';
 import { buildManuscripts, type StageTiming } from '../../build/run.ts';
 import { UsageError } from '../../model/errors.ts';
+import { sourceDate } from '../../model/run.ts';
+import { browserSettings } from '../../print/settings.ts';
 import { DEFAULT_FORMATS, FORMATS, type Format } from '../../model/formats.ts';
 import type { JsonReport } from '../../report/messages.ts';
 import type { BrowserSession } from '../../print/browser.ts';
@@ -10,19 +12,19 @@ import { finish, manuscriptPaths, projectConfig } from './common.ts';
 export async function build(context: CommandContext): Promise<number> {
   const { options } = context;
   if (options.out === '') throw new UsageError('--out needs a folder');
-  const paths = await manuscriptPaths(context.args);
+  const paths = await manuscriptPaths(context);
   const formats = options.format === undefined ? undefined : parseFormats(options.format);
   // Inside a build server its browser serves every build.
-  if (!options.watch) return buildOnce(context, paths, formats, context.io.browser);
+  if (!options.watch) return buildOnce(context, paths, formats, context.run.browser);
   // One Chromium for the whole session: a rebuild after a save needs no browser start, and
   // finds its tabs open and its modules loaded.
   const { BrowserSession } = await import('../../print/browser.ts');
-  const browser = new BrowserSession();
+  const browser = new BrowserSession(browserSettings(context.run.env));
   try {
     const code = await buildOnce(context, paths, formats, browser);
     const { watchSources } = await import('../../build/watch.ts');
     context.progress.say('watching for changes (Ctrl-C stops)');
-    await watchSources(paths, async (changed) => {
+    await watchSources(paths, context.run.cwd, async (changed) => {
       await buildOnce(context, changed, formats, browser);
     });
     return code;
@@ -39,7 +41,7 @@ export async function buildOnce(
   browser?: BrowserSession,
 ): Promise<number> {
   const started = performance.now();
-  const { config, files: configFiles } = await projectConfig();
+  const { config, files: configFiles } = await projectConfig(context);
   if (!config) return finish(context, { files: configFiles, started });
   const chosen = formats ?? config.formats ?? DEFAULT_FORMATS;
   const { progress } = context;
@@ -47,6 +49,9 @@ export async function buildOnce(
   const outputs: JsonReport['outputs'] = [];
   progress.expect(paths.length * chosen.length);
   const results = await buildManuscripts(paths, {
+    cwd: context.run.cwd,
+    date: sourceDate(context.run.env),
+    browserSettings: browserSettings(context.run.env),
     outDir: context.options.out ?? config.out ?? 'dist',
     formats: chosen,
     ...(config.defaults ? { defaults: config.defaults } : {}),

@@ -1,18 +1,19 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import type { CommandContext } from '../main.ts';
+import type { CommandContext } from '../context.ts';
 import { loadConfig, type Config } from '../../input/config.ts';
 import { UsageError } from '../../model/errors.ts';
+import { resolveIn } from '../../model/run.ts';
 import { countMessages, formatMessages, jsonReport, type JsonReport } from '../../report/messages.ts';
 import type { StageTiming } from '../../build/run.ts';
 
-/** The named files, or every `manuscript/*.md` when none is named. */
-export async function manuscriptPaths(files: string[]): Promise<string[]> {
-  if (files.length > 0) return files;
+/** The named files, or every `manuscript/*.md` of the run's folder when none is named. */
+export async function manuscriptPaths(context: CommandContext): Promise<string[]> {
+  if (context.args.length > 0) return context.args;
   let entries: string[];
   try {
-    entries = await readdir('manuscript');
+    entries = await readdir(resolveIn(context.run, 'manuscript'));
   } catch {
     throw new UsageError('no FILE given and no manuscript/ folder here');
   }
@@ -21,9 +22,9 @@ export async function manuscriptPaths(files: string[]): Promise<string[]> {
   return found.map((entry) => path.join('manuscript', entry));
 }
 
-/** The project's config (mudran.config.json in the current folder) and its file, if any. */
-export async function projectConfig(): Promise<{ config?: Config; files: VFile[] }> {
-  const loaded = await loadConfig(process.cwd());
+/** The project's config (mudran.config.json in the run's folder) and its file, if any. */
+export async function projectConfig(context: CommandContext): Promise<{ config?: Config; files: VFile[] }> {
+  const loaded = await loadConfig(context.run.cwd);
   return { ...(loaded.config ? { config: loaded.config } : {}), files: loaded.file ? [loaded.file] : [] };
 }
 
@@ -50,7 +51,7 @@ export function finish(context: CommandContext, result: RunResult): number {
       timings: result.timings ?? [],
       totalMs: performance.now() - result.started,
     });
-    context.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    context.run.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return exitCode;
   }
   const { progress } = context;

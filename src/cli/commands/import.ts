@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { CommandContext } from '../main.ts';
+import type { CommandContext } from '../context.ts';
 import { EnvironmentError, UsageError } from '../../model/errors.ts';
+import { resolveIn } from '../../model/run.ts';
 import { readPlainText, toMarkdown } from '../../input/import-text.ts';
 import { today, writeNewManuscript } from './new.ts';
 
@@ -12,7 +13,7 @@ export async function importText(context: CommandContext): Promise<number> {
   if (source === undefined || rest.length > 0) throw new UsageError('import takes one FILE.txt');
   let text: string;
   try {
-    text = await readFile(source, 'utf8');
+    text = await readFile(resolveIn(context.run, source), 'utf8');
   } catch (error) {
     throw new EnvironmentError(`${source}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
   }
@@ -21,6 +22,7 @@ export async function importText(context: CommandContext): Promise<number> {
   const matter = { title, date: today(), lang: 'hi', source: path.basename(source) };
   const name = path.basename(source, path.extname(source));
   const target = await writeNewManuscript(
+    context,
     name,
     context.options.out,
     `---\n${stringify(matter, { lineWidth: 0 })}---\n\n${toMarkdown(imported.tree)}`,

@@ -1,4 +1,4 @@
-import type { CommandContext } from '../main.ts';
+import type { CommandContext } from '../context.ts';
 import { EnvironmentError, UsageError } from '../../model/errors.ts';
 import { ask, connectTo, gone, startServer } from '../../server/client.ts';
 import { serverPlace, type ServerPlace } from '../../server/place.ts';
@@ -15,15 +15,15 @@ export async function server(context: CommandContext): Promise<number> {
   if (!ACTIONS.includes(action as (typeof ACTIONS)[number]) || rest.length > 0) {
     throw new UsageError(`server takes one of ${ACTIONS.slice(0, 3).join(', ')}`);
   }
-  const { entry } = context.io;
+  const { entry } = context.run;
   if (entry === undefined) throw new EnvironmentError('the build server runs from bin/mudran');
-  const place = await serverPlace(entry);
+  const place = await serverPlace(entry, context.run.env);
   if (!place) throw new EnvironmentError('the build server needs a private folder in $TMPDIR, and cannot have one');
   const { progress } = context;
   if (action === 'run') {
     const { serve } = await import('../../server/daemon.ts');
-    const say = (text: string) => context.io.stderr.write(`${new Date().toISOString()} ${text}\n`);
-    if (!(await serve(entry, say))) say('another build server already listens: nothing to do');
+    const say = (text: string) => context.run.stderr.write(`${new Date().toISOString()} ${text}\n`);
+    if (!(await serve(context.run, context.cli, say))) say('another build server already listens: nothing to do');
     return 0;
   }
   const running = await status(place);
@@ -40,7 +40,7 @@ export async function server(context: CommandContext): Promise<number> {
       progress.say(`a build server is already running (pid ${running.pid})`);
       return 0;
     }
-    const started = await startServer(place);
+    const started = await startServer(place, context.run.env);
     if (!started) throw new EnvironmentError(`the build server did not start (its log: ${place.log})`);
     started.socket.destroy();
     progress.say(`started a build server (pid ${started.pid})`);
