@@ -10,6 +10,9 @@ OUTPUTS := $(foreach n,$(NAMES),dist/$(n).epub dist/$(n).pdf dist/$(n)-handout.p
 SOURCES := $(shell find src templates fonts -type f) bin/mudran bin/compile.js
 NODE_DEPS := node_modules/.package-lock.json
 
+# The Hindi dictionary the text-recall bench reads (Debian's hunspell-hi).
+HINDI_DICTIONARY := /usr/share/hunspell/hi_IN.dic
+
 # command:package pairs of Debian tools.
 BUILD_TOOLS := chromium:chromium
 # script (util-linux) runs the CLI on a terminal in the tests.
@@ -33,7 +36,7 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: all deps test-deps bench-deps test check lint typecheck format bench bench-check bench-text clean
+.PHONY: all deps test-deps bench-deps test test-fast check lint typecheck format bench bench-check bench-text clean
 
 all: $(OUTPUTS)
 
@@ -54,11 +57,18 @@ deps: $(NODE_DEPS)
 test-deps: deps
 	$(call ensure_debian,$(TEST_TOOLS))
 
+# The fast tier: unit tests of src/'s pure parts (tokenizer, ToUnicode, glyph text, sequence
+# rules, layout arithmetic, the import graph) in seconds, with their coverage.
+test-fast: $(NODE_DEPS)
+	npx vitest run --project unit --coverage
+
+# Everything: types, lint, format, the fast tier first, then the real-renderer suite.
 test: test-deps
 	npx tsc --noEmit
 	npx eslint .
 	npx prettier --check .
-	npx vitest run
+	$(MAKE) --no-print-directory test-fast
+	npx vitest run --project renderers
 
 bench-deps: deps
 	$(call ensure_debian,$(BENCH_TOOLS))
@@ -68,7 +78,6 @@ bench: bench-deps test-deps $(HINDI_DICTIONARY)
 	@for bench in bench/*.ts; do npx tsx "$$bench" || exit 1; done
 
 # Word recall of the PDF text layer in poppler, MuPDF and pdf.js, on Debian's Hindi dictionary.
-HINDI_DICTIONARY := /usr/share/hunspell/hi_IN.dic
 bench-text: test-deps $(HINDI_DICTIONARY)
 	npx tsx bench/text-recall.ts --dictionary $(HINDI_DICTIONARY)
 

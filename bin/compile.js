@@ -1,6 +1,6 @@
 // Compiles src/ to JavaScript under .cache/js/ so that bin/mudran starts in milliseconds
 // instead of transpiling every module with tsx. The entry is named after a hash of the
-// sources (and of this file and package.json), so edited sources always get a fresh build: a stale build
+// sources (and of this file, package.json and tsconfig.json), so edited sources always get a fresh build: a stale build
 // can never run. Run directly (`node bin/compile.js`, the Makefile does) to build ahead.
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -25,7 +25,12 @@ function sourceHash() {
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
-  for (const file of [fileURLToPath(import.meta.url), path.join(ROOT, 'package.json'), ...files]) {
+  for (const file of [
+    fileURLToPath(import.meta.url),
+    path.join(ROOT, 'package.json'),
+    path.join(ROOT, 'tsconfig.json'),
+    ...files,
+  ]) {
     hash.update(path.relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
@@ -38,6 +43,7 @@ function sourceHash() {
  * so concurrent runs never see half a build.
  */
 async function compile(entry) {
+  await pruneOldBuilds();
   const { build } = await import('esbuild');
   // The PDF worker thread's entry (src/pdf/workers.ts starts it by this name).
   const worker = path.basename(entry).replace(/^cli-/, 'pdf-worker-');
@@ -68,6 +74,40 @@ async function compile(entry) {
     await writeFile(temporary, file.contents);
     await rename(temporary, file.path);
   }
+}
+
+/**
+ * Each edit of src/ compiles a new build beside the old ones; only the newest few are kept
+ * (a running CLI or build server may still be loading chunks of the one before), so
+ * .cache/js does not grow without bound. Chunks no kept build names are removed too.
+ */
+const KEEP_BUILDS = 3;
+async function pruneOldBuilds() {
+  const { readdir, rm, stat, readFile } = await import('node:fs/promises');
+  const names = await readdir(OUT_DIR).catch(() => []);
+  const entries = await Promise.all(
+    names
+      .filter((name) => /^cli-[0-9a-f]{16}\.js$/.test(name))
+      .map(async (name) => ({ name, time: (await stat(path.join(OUT_DIR, name))).mtimeMs })),
+  );
+  entries.sort((a, b) => b.time - a.time);
+  const kept = entries.slice(0, KEEP_BUILDS - 1);
+  const keep = new Set();
+  const visit = async (name) => {
+    if (keep.has(name)) return;
+    keep.add(name);
+    const text = await readFile(path.join(OUT_DIR, name), 'utf8').catch(() => '');
+    for (const [, chunk] of text.matchAll(/["'.]\/(chunk-[A-Z0-9]+\.js)["']/g)) await visit(chunk);
+  };
+  for (const { name } of kept) {
+    await visit(name);
+    await visit(name.replace(/^cli-/, 'pdf-worker-'));
+  }
+  await Promise.all(
+    names
+      .filter((name) => /^(cli|pdf-worker|chunk)-/.test(name) && !keep.has(name) && !name.endsWith('.tmp'))
+      .map((name) => rm(path.join(OUT_DIR, name), { force: true })),
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

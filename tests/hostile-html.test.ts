@@ -72,7 +72,7 @@ describe('hostile front matter and raw HTML', () => {
     expect(recorder.requests).toEqual([]);
     expect((await epubcheck(path.join(out, 'x.epub'))).checker).toMatchObject({ nFatal: 0, nError: 0 });
     expect(await pdfText(path.join(out, 'x-handout.pdf'))).toContain('onerror');
-  }, 240_000);
+  });
 
   it('keeps every word after raw HTML that would swallow it, in the EPUB and both PDFs, with a warning at the tag', async () => {
     const cases = [
@@ -117,7 +117,7 @@ describe('hostile front matter and raw HTML', () => {
       const text = await pdfText(path.join(out, pdf));
       for (const word of expected) expect(text, `${pdf}: ${word}`).toContain(word);
     }
-  }, 240_000);
+  });
 
   it('writes `]]>` from prose, code and the title into well-formed XHTML', async () => {
     const dir = await tempDir();
@@ -129,7 +129,7 @@ describe('hostile front matter and raw HTML', () => {
     expect(report.messages.filter((message) => message.severity !== 'INFO' && message.severity !== 'USAGE')).toEqual(
       [],
     );
-  }, 120_000);
+  });
 
   it.each([
     ['a link whose text is a bare address', '<a href="https://www.example.org">www.example.org</a>'],
@@ -225,7 +225,7 @@ describe('links in the PDFs', () => {
       expect(bytes, pdf).toContain('https://example.org/');
       expect(await pdfText(path.join(out, pdf))).toContain('अगला अध्याय');
     }
-  }, 120_000);
+  });
 });
 
 describe('bounded parsing cost', () => {

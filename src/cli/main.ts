@@ -135,7 +135,10 @@ async function run(argv: readonly string[], io: RunContext): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) throw new UsageError(`unknown command '${name}'`);
-  const refused = Object.keys(values).filter((option) => !(command.options as string[]).includes(option));
+  // --debug goes with every command: it is what an unexpected failure tells the user to add.
+  const refused = Object.keys(values).filter(
+    (option) => option !== 'debug' && !(command.options as string[]).includes(option),
+  );
   if (refused.length > 0) throw new UsageError(`${name} takes no ${refused.map((option) => `--${option}`).join(', ')}`);
   const quiet = values.quiet === true || values.json === true;
   // Tracing is process-wide (a build server started with it traces every run).

@@ -78,18 +78,23 @@ function count(words: CheckedWords): number {
  */
 function inputFiles(): string[] {
   return [
-  ...['check-word.ts', 'sequences.ts', 'shape.ts', 'stack.ts', 'check-cache.ts'].map((file) =>
-    path.join(ROOT, 'src', 'fonts', file),
-  ),
-  path.join(ROOT, 'package-lock.json'),
-  ...new Set(Object.values(FONT_STACKS).flatMap((stack) => stack.map(({ file }) => path.join(FONTS_DIR, file)))),
+    ...['check-word.ts', 'sequences.ts', 'shape.ts', 'stack.ts', 'check-cache.ts'].map((file) =>
+      path.join(ROOT, 'src', 'fonts', file),
+    ),
+    path.join(ROOT, 'package-lock.json'),
+    ...new Set(Object.values(FONT_STACKS).flatMap((stack) => stack.map(({ file }) => path.join(FONTS_DIR, file)))),
   ];
 }
 
 async function inputsKey(): Promise<string | undefined> {
   const hash = createHash('sha256');
   try {
-    for (const file of inputFiles()) hash.update(path.basename(file)).update('\0').update(await readFile(file)).update('\0');
+    for (const file of inputFiles())
+      hash
+        .update(path.basename(file))
+        .update('\0')
+        .update(await readFile(file))
+        .update('\0');
   } catch {
     return undefined;
   }

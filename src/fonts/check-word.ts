@@ -1,5 +1,12 @@
 import { findBrokenSequences, type Finding } from './sequences.ts';
-import { DOTTED_CIRCLE, sameShaping, shapeWithFontkit, shapeWithHarfBuzz, splitByFont, type ShapedGlyph } from './shape.ts';
+import {
+  DOTTED_CIRCLE,
+  sameShaping,
+  shapeWithFontkit,
+  shapeWithHarfBuzz,
+  splitByFont,
+  type ShapedGlyph,
+} from './shape.ts';
 import type { StackFont } from './stack.ts';
 
 export type { Finding } from './sequences.ts';

@@ -35,28 +35,28 @@ const NOTATION_BASE = /^[\u25CC\u00A0]$/u;
  * circle, plus `इि`. Every other vowel sign after an independent vowel is an error as well.
  */
 export const VOWEL_LETTERS: Readonly<Record<string, string>> = {
-  'अॆ': 'ऄ',
-  'अा': 'आ',
-  'अॉ': 'ऑ',
-  'अॊ': 'ऒ',
-  'अो': 'ओ',
-  'अौ': 'औ',
-  'अॅ': 'ॲ',
-  'अऺ': 'ॳ',
-  'अऻ': 'ॴ',
-  'अॏ': 'ॵ',
-  'अॖ': 'ॶ',
-  'अॗ': 'ॷ',
-  'आॅ': 'ऑ',
-  'आॆ': 'ऒ',
-  'आे': 'ओ',
-  'आै': 'औ',
-  'आऺ': 'ॴ',
-  'उु': 'ऊ',
-  'एॅ': 'ऍ',
-  'एॆ': 'ऎ',
-  'एे': 'ऐ',
-  'इि': 'ई',
+  अॆ: 'ऄ',
+  अा: 'आ',
+  अॉ: 'ऑ',
+  अॊ: 'ऒ',
+  अो: 'ओ',
+  अौ: 'औ',
+  अॅ: 'ॲ',
+  अऺ: 'ॳ',
+  अऻ: 'ॴ',
+  अॏ: 'ॵ',
+  अॖ: 'ॶ',
+  अॗ: 'ॷ',
+  आॅ: 'ऑ',
+  आॆ: 'ऒ',
+  आे: 'ओ',
+  आै: 'औ',
+  आऺ: 'ॴ',
+  उु: 'ऊ',
+  एॅ: 'ऍ',
+  एॆ: 'ऎ',
+  एे: 'ऐ',
+  इि: 'ई',
 };
 
 /** The one "do not use" spelling that is not vowel + vowel sign: `र्इ` for `ई` (also in `कर्इ`). */
@@ -71,7 +71,8 @@ export function findBrokenSequences(text: string): Finding[] {
   const findings: Finding[] = [];
   const chars = [...text];
   let index = 0;
-  const error = (ruleId: string, reason: string, at = index) => findings.push({ index: at, ruleId, reason, fatal: true });
+  const error = (ruleId: string, reason: string, at = index) =>
+    findings.push({ index: at, ruleId, reason, fatal: true });
   for (let i = 0; i < chars.length; i++) {
     const char = chars[i] ?? '';
     const before = chars[i - 1];
@@ -105,7 +106,10 @@ export function findBrokenSequences(text: string): Finding[] {
           `Unexpected second nukta ${mark(NUKTA)} on a letter that already has one, expected one nukta: delete this one`,
         );
       } else if (before === undefined || !CONSONANT.test(before)) {
-        error('lone-nukta', `Unexpected nukta ${mark(NUKTA)} not after a consonant, expected it right after one (\`क़\`) or deleted`);
+        error(
+          'lone-nukta',
+          `Unexpected nukta ${mark(NUKTA)} not after a consonant, expected it right after one (\`क़\`) or deleted`,
+        );
       }
     } else if (MATRA.test(char) || SIGN.test(char) || char === HALANT) {
       if (!afterLetter || before === undefined) {

@@ -74,8 +74,14 @@ export function loadFontStacks(): Promise<FontStacks> {
     const opened = new Map(
       await Promise.all(files.map(async (file) => [file, await openFont(path.join(FONTS_DIR, file))] as const)),
     );
-    const stackOf = (style: FaceStyle) => FONT_STACKS[style].map(({ file }) => opened.get(file)).filter((font) => font !== undefined);
-    return { regular: stackOf('regular'), bold: stackOf('bold'), italic: stackOf('italic'), boldItalic: stackOf('boldItalic') };
+    const stackOf = (style: FaceStyle) =>
+      FONT_STACKS[style].map(({ file }) => opened.get(file)).filter((font) => font !== undefined);
+    return {
+      regular: stackOf('regular'),
+      bold: stackOf('bold'),
+      italic: stackOf('italic'),
+      boldItalic: stackOf('boldItalic'),
+    };
   })();
   return fontStacks;
 }

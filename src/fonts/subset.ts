@@ -14,7 +14,6 @@ import { FONTS_DIR } from '../model/paths.ts';
  */
 const OPTIONS = { targetFormat: 'truetype', glyphNames: true } as const;
 
-
 /** The shipped fonts the EPUB embeds, as subsets. */
 export const EPUB_FONTS = [
   'NotoSerifDevanagari-Regular.ttf',
@@ -45,9 +44,19 @@ export async function subsetFontFiles(
       const full = await readFile(path.join(FONTS_DIR, filename)).catch((error: unknown) => {
         throw new EnvironmentError(`cannot read font ${filename}: ${(error as Error).message}`);
       });
-      const key = createHash('sha256').update(full).update(JSON.stringify(OPTIONS)).update(characters).digest('hex').slice(0, 20);
+      const key = createHash('sha256')
+        .update(full)
+        .update(JSON.stringify(OPTIONS))
+        .update(characters)
+        .digest('hex')
+        .slice(0, 20);
       const file = cachePath('fonts', `${key}-${filename}`);
-      if (!(await access(file).then(() => true, () => false))) {
+      if (
+        !(await access(file).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         // Loaded here, not at start-up: it compiles HarfBuzz's WebAssembly.
         const { default: subsetFont } = await import('subset-font');
         // epub-gen-memory reads the file: unlike other cache entries, it must be written.

@@ -107,7 +107,7 @@ interface Printer {
 }
 
 /** The book's first print, when one is needed, and where each chapter opens in it. */
-interface FirstPrint {
+export interface FirstPrint {
   /** Its page count and where each destination landed; undefined when there was no first print. */
   layout: { pages: number; destinations: Map<string, number> } | undefined;
   /** Per chapter: its page in the first print, and whether a blank page goes before it. */
@@ -136,7 +136,7 @@ async function printFirst(printer: Printer, book: Book, pageMarkers: boolean): P
  * Where each chapter opens in the first print (`landed`, from its destinations), and whether a
  * blank page goes before it so that it opens on a right-hand page.
  */
-function openingsOf(book: Book, landed?: ReadonlyMap<string, number>): FirstPrint['openings'] {
+export function openingsOf(book: Book, landed?: ReadonlyMap<string, number>): FirstPrint['openings'] {
   const openings: FirstPrint['openings'] = new Map();
   let added = 0;
   for (const chapter of book.chapters) {

@@ -436,7 +436,7 @@ export function parseToUnicode(cmap: string): Map<number, string> {
   return map;
 }
 
-function writeToUnicode(map: Map<number, string>): string {
+export function writeToUnicode(map: Map<number, string>): string {
   const entries = [...map].sort(([a], [b]) => a - b);
   const blocks: string[] = [];
   for (let start = 0; start < entries.length; start += 100) {

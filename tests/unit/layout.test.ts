@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { Book } from '../../src/model/book.ts';
+import { openingsOf } from '../../src/pdf/render.ts';
+import { bookletOrder } from '../../src/pdf/impose/booklet.ts';
+import { cssString, formatPageNumber } from '../../src/print/layout.ts';
+
+const bookOf = (ids: string[]) => ({ chapters: ids.map((id) => ({ id })) }) as unknown as Book;
+
+describe('layout arithmetic', () => {
+  it('puts a blank page before each chapter that would open on a left-hand (even) page', () => {
+    const openings = openingsOf(
+      bookOf(['a', 'b', 'c', 'd']),
+      new Map([
+        ['a', 5],
+        ['b', 8],
+        ['c', 10],
+        ['d', 13],
+      ]),
+    );
+    // b: 8 is even → blank, b opens on 9; c: 10 + 1 = 11 odd; d: 13 + 1 = 14 even → blank.
+    expect([...openings].map(([id, { blankBefore }]) => [id, blankBefore])).toEqual([
+      ['a', false],
+      ['b', true],
+      ['c', false],
+      ['d', true],
+    ]);
+  });
+
+  it('opens a book without contents after the title page and its back', () => {
+    expect(openingsOf(bookOf(['only']))).toEqual(new Map([['only', { page: 3, blankBefore: false }]]));
+  });
+
+  it('orders booklet pages for saddle stitching, blanks padded to whole sheets', () => {
+    expect(bookletOrder(8)).toEqual([8, 1, 2, 7, 6, 3, 4, 5]);
+    expect(bookletOrder(5)).toEqual([0, 1, 2, 0, 0, 3, 4, 5]);
+    expect(bookletOrder(1)).toEqual([0, 1, 0, 0]);
+    for (const pages of [1, 2, 3, 7, 13, 40]) {
+      const order = bookletOrder(pages);
+      expect(order.length % 4).toBe(0);
+      expect(order.filter(Boolean).sort((a, b) => a - b)).toEqual(Array.from({ length: pages }, (_, i) => i + 1));
+    }
+  });
+
+  it('writes page numbers in the book’s digits and CSS strings that cannot end their element', () => {
+    expect(formatPageNumber(1209, 'devanagari')).toBe('१२०९');
+    expect(formatPageNumber(1209, 'international')).toBe('1209');
+    expect(cssString('a"</style><b>\\')).toBe('"a\\22 \\3c /style\\3e \\3c b\\3e \\5c "');
+  });
+});
