@@ -4,6 +4,7 @@ import type * as Fontkit from 'fontkit';
 import type * as HarfBuzz from 'harfbuzzjs';
 import { EnvironmentError } from '../model/errors.ts';
 import { FONTS_DIR } from '../model/paths.ts';
+import { FAMILIES, faceFor, type Face } from './faces.ts';
 
 /** One face of the stack, opened once for both shapers. */
 export interface StackFont {
@@ -20,32 +21,21 @@ export type FaceStyle = 'regular' | 'bold' | 'italic' | 'boldItalic';
 /** For each style, the faces that draw it, in CSS order. */
 export type FontStacks = Record<FaceStyle, readonly StackFont[]>;
 
-const DEVANAGARI = 'Mudran Devanagari';
-const LATIN = 'Mudran Latin';
-
 /**
- * The faces of templates/fonts.css: Devanagari first, then the Latin companion for what the
- * Devanagari face lacks. Where a family has no face for a style, Chromium slants or emboldens
- * the nearest one, whose glyphs are what the check must see.
+ * The faces of templates/fonts.css for each style, in CSS order (see faces.ts). Where a family
+ * has no face for a style, Chromium slants or emboldens the nearest one, whose glyphs are what
+ * the check must see.
  */
 export const FONT_STACKS: Record<FaceStyle, readonly { family: string; file: string }[]> = {
-  regular: [
-    { family: DEVANAGARI, file: 'NotoSerifDevanagari-Regular.ttf' },
-    { family: LATIN, file: 'NotoSerif-Regular.ttf' },
-  ],
-  bold: [
-    { family: DEVANAGARI, file: 'NotoSerifDevanagari-Bold.ttf' },
-    { family: LATIN, file: 'NotoSerif-Bold.ttf' },
-  ],
-  italic: [
-    { family: DEVANAGARI, file: 'NotoSerifDevanagari-Regular.ttf' },
-    { family: LATIN, file: 'NotoSerif-Italic.ttf' },
-  ],
-  boldItalic: [
-    { family: DEVANAGARI, file: 'NotoSerifDevanagari-Bold.ttf' },
-    { family: LATIN, file: 'NotoSerif-Bold.ttf' },
-  ],
+  regular: stack('normal', 'normal'),
+  bold: stack('bold', 'normal'),
+  italic: stack('normal', 'italic'),
+  boldItalic: stack('bold', 'italic'),
 };
+
+function stack(weight: Face['weight'], style: Face['style']): { family: string; file: string }[] {
+  return FAMILIES.map((family) => ({ family, file: faceFor(family, weight, style).file }));
+}
 
 /**
  * Opens a font for fontkit and HarfBuzz; a missing or broken file is not the manuscript's fault.

@@ -6,6 +6,7 @@ import { cacheFolder, cachePath } from '../build/cache.ts';
 import { EnvironmentError } from '../model/errors.ts';
 import { writeWhole } from '../build/files.ts';
 import { FONTS_DIR } from '../model/paths.ts';
+import { FACES } from './faces.ts';
 
 /**
  * HarfBuzz's hb-subset (npm subset-font) keeps GSUB/GPOS/GDEF and every glyph the layout
@@ -15,13 +16,7 @@ import { FONTS_DIR } from '../model/paths.ts';
 const OPTIONS = { targetFormat: 'truetype', glyphNames: true } as const;
 
 /** The shipped fonts the EPUB embeds, as subsets. */
-export const EPUB_FONTS = [
-  'NotoSerifDevanagari-Regular.ttf',
-  'NotoSerifDevanagari-Bold.ttf',
-  'NotoSerif-Regular.ttf',
-  'NotoSerif-Bold.ttf',
-  'NotoSerif-Italic.ttf',
-];
+export const EPUB_FONTS = FACES.map((face) => face.file);
 
 /** The characters of `text`, plus the dotted circle the shaper draws for an orphan mark. */
 export function subsetCharacters(text: string): string {

@@ -8,6 +8,7 @@ import { EnvironmentError } from '../model/errors.ts';
 import { FORMATS } from '../model/formats.ts';
 import { reportError } from '../model/messages.ts';
 import { frontMatterDefaultsSchema } from '../model/front-matter.ts';
+import { location } from 'vfile-location';
 
 export const CONFIG_FILE = 'mudran.config.json';
 
@@ -45,7 +46,9 @@ export async function loadConfig(dir: string): Promise<LoadedConfig> {
 }
 
 function parseConfig(file: VFile, text: string): Config | undefined {
-  const at = pointAt(text);
+  // Offsets from jsonc-parser → places, by vfile-location as everywhere else.
+  const lines = location(file);
+  const at = (offset: number): Point => lines.toPoint(offset) ?? { line: 1, column: 1 };
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   for (const error of errors) {
@@ -99,15 +102,4 @@ function expectation(issue: z.core.$ZodIssue): string {
 function knownFields(where: readonly PropertyKey[]): string {
   const shape = where[0] === 'defaults' ? frontMatterDefaultsSchema.shape : configSchema.shape;
   return Object.keys(shape).join(', ');
-}
-
-/** Offset → 1-based line and column. */
-function pointAt(text: string): (offset: number) => Point {
-  const lineStarts = [0];
-  for (let index = 0; index < text.length; index++) if (text[index] === '\n') lineStarts.push(index + 1);
-  return (offset) => {
-    let line = lineStarts.length - 1;
-    while (line > 0 && (lineStarts[line] ?? 0) > offset) line--;
-    return { line: line + 1, column: offset - (lineStarts[line] ?? 0) + 1 };
-  };
 }

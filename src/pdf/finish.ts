@@ -12,6 +12,7 @@ import {
 } from 'pdf-lib';
 import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
 import { nameDestinationsByString } from './destinations.ts';
+import { escapeMarkup } from '../model/escape.ts';
 
 export interface PdfMetadata {
   matter: FrontMatter;
@@ -161,10 +162,10 @@ function dropUnreachableObjects(document: PDFDocument): void {
 function xmpPacket({ matter, date }: PdfMetadata, id: string): string {
   const when = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
-  const lang = escapeXml(matter.lang);
-  const alt = (text: string) => `<rdf:Alt><rdf:li xml:lang="x-default">${escapeXml(text)}</rdf:li></rdf:Alt>`;
+  const lang = escapeMarkup(matter.lang);
+  const alt = (text: string) => `<rdf:Alt><rdf:li xml:lang="x-default">${escapeMarkup(text)}</rdf:li></rdf:Alt>`;
   const list = (kind: 'Seq' | 'Bag', items: string[]) =>
-    `<rdf:${kind}>${items.map((item) => `<rdf:li>${escapeXml(item)}</rdf:li>`).join('')}</rdf:${kind}>`;
+    `<rdf:${kind}>${items.map((item) => `<rdf:li>${escapeMarkup(item)}</rdf:li>`).join('')}</rdf:${kind}>`;
   const subject = matter.description ?? matter.subtitle;
   const fields = [
     `<dc:format>application/pdf</dc:format>`,
@@ -179,8 +180,8 @@ function xmpPacket({ matter, date }: PdfMetadata, id: string): string {
     `<xmp:CreateDate>${when}</xmp:CreateDate>`,
     `<xmp:ModifyDate>${when}</xmp:ModifyDate>`,
     `<xmp:MetadataDate>${when}</xmp:MetadataDate>`,
-    `<pdf:Producer>${escapeXml(PRODUCER)}</pdf:Producer>`,
-    matter.keywords ? `<pdf:Keywords>${escapeXml(matter.keywords.join(', '))}</pdf:Keywords>` : '',
+    `<pdf:Producer>${escapeMarkup(PRODUCER)}</pdf:Producer>`,
+    matter.keywords ? `<pdf:Keywords>${escapeMarkup(matter.keywords.join(', '))}</pdf:Keywords>` : '',
     `<xmpMM:DocumentID>uuid:${uuid}</xmpMM:DocumentID>`,
     `<xmpMM:InstanceID>uuid:${uuid}</xmpMM:InstanceID>`,
   ].filter(Boolean);
@@ -197,8 +198,4 @@ function xmpPacket({ matter, date }: PdfMetadata, id: string): string {
     '</x:xmpmeta>',
     '<?xpacket end="w"?>',
   ].join('\n');
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -13,6 +13,7 @@ import { checkManuscript, readManuscript } from '../input/manuscript.ts';
 import { assetFor, CONTENT_TYPES } from '../print/assets.ts';
 import { bookDocument, handoutDocument, type PrintLayout } from '../print/document.ts';
 import { formatMessages } from '../report/messages.ts';
+import { escapeMarkup } from '../model/escape.ts';
 
 /**
  * On screen Chrome ignores `@page`, so the preview sets each layout's text width to its
@@ -140,7 +141,7 @@ export async function startPreview(manuscript: string, port: number, run: RunCon
     const other = layout === 'book' ? 'handout' : 'book';
     const bar =
       `<div class="mudran-bar"><a href="/${other}.html">${other}</a> · <a href="/${layout}.pdf">PDF</a></div>` +
-      (messages.length > 0 ? `<pre class="mudran-messages">${escapeHtml(messages.join('\n'))}</pre>` : '');
+      (messages.length > 0 ? `<pre class="mudran-messages">${escapeMarkup(messages.join('\n'))}</pre>` : '');
     return html.replace('</head>', `${head}</head>`).replace(/<body[^>]*>/, (tag) => `${tag}${bar}`);
   }
 
@@ -181,8 +182,4 @@ async function render(manuscript: string, cwd: string): Promise<Rendered> {
   }
   const book = await checkManuscript(file, loaded.config?.defaults);
   return book ? { file, book } : { file };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -12,7 +12,9 @@ import { EnvironmentError } from '../model/errors.ts';
 import { withPage } from './page-pool.ts';
 import { toHtmlString } from '../pipeline/index.ts';
 import { TEMPLATES_DIR } from '../model/paths.ts';
+import { FACES } from '../fonts/faces.ts';
 import { fillTemplate } from './document.ts';
+import { escapeMarkup } from '../model/escape.ts';
 
 export interface CoverImage {
   bytes: Uint8Array;
@@ -24,12 +26,10 @@ export interface CoverImage {
 const WIDTH = 1600;
 const HEIGHT = 2560;
 
-const COVER_FONTS = [
-  ['Mudran Devanagari', 'normal', 'NotoSerifDevanagari-Regular.ttf'],
-  ['Mudran Devanagari', 'bold', 'NotoSerifDevanagari-Bold.ttf'],
-  ['Mudran Latin', 'normal', 'NotoSerif-Regular.ttf'],
-  ['Mudran Latin', 'bold', 'NotoSerif-Bold.ttf'],
-] as const;
+/** The cover sets nothing in italic. */
+const COVER_FONTS = FACES.filter((face) => face.style === 'normal').map(
+  ({ family, weight, file }) => [family, weight, file] as const,
+);
 
 /** The manuscript's own cover image (front-matter `cover`, a PNG or JPEG file). */
 export async function readCover(file: string): Promise<CoverImage> {
@@ -66,8 +66,8 @@ export async function renderCover(browser: Browser, matter: FrontMatter): Promis
     }),
   );
   const html = fillTemplate(template, {
-    lang: text(matter.lang),
-    title: text(matter.title),
+    lang: escapeMarkup(matter.lang),
+    title: escapeMarkup(matter.title),
     subtitle: matter.subtitle ? html1(h('p.subtitle', matter.subtitle)) : '',
     author: authorsOf(matter).length ? html1(h('p.author', authorsOf(matter).join(', '))) : '',
     publisher: matter.publisher ? html1(h('p.publisher', matter.publisher)) : '',
@@ -98,10 +98,6 @@ export async function renderCover(browser: Browser, matter: FrontMatter): Promis
   });
   await keepCached(cached, cover.bytes);
   return cover;
-}
-
-function text(value: string): string {
-  return toHtmlString({ type: 'root', children: [{ type: 'text', value }] });
 }
 
 function html1(element: Root['children'][number]): string {

@@ -8,6 +8,7 @@ import { TEMPLATES_DIR } from '../model/paths.ts';
 import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
 import { toHtmlString } from '../pipeline/index.ts';
 import { bookBody, bookPageStyle, cssString, type BookPlan } from './layout.ts';
+import { escapeMarkup } from '../model/escape.ts';
 
 export type PrintLayout = 'book' | 'handout';
 
@@ -35,8 +36,8 @@ export function titleBlock(matter: FrontMatter, layout: PrintLayout | 'epub'): R
 export async function bookDocument(book: Book, plan: BookPlan): Promise<string> {
   const { matter } = book;
   return fillTemplate(await readTemplate('book'), {
-    lang: escapeHtml(matter.lang),
-    title: escapeHtml(matter.title),
+    lang: escapeMarkup(matter.lang),
+    title: escapeMarkup(matter.title),
     pageStyle: bookPageStyle(book, plan),
     titleBlock: toHtmlString(titleBlock(matter, 'book')),
     body: toHtmlString(withoutRelativeLinks(bookBody(book, plan))),
@@ -47,8 +48,8 @@ export async function bookDocument(book: Book, plan: BookPlan): Promise<string> 
 export async function handoutDocument(book: Book): Promise<string> {
   const { matter } = book;
   return fillTemplate(await readTemplate('handout'), {
-    lang: escapeHtml(matter.lang),
-    title: escapeHtml(matter.title),
+    lang: escapeMarkup(matter.lang),
+    title: escapeMarkup(matter.title),
     titleBlock: toHtmlString(titleBlock(matter, 'handout')),
     body: toHtmlString(withoutRelativeLinks(book.tree)),
     headerLeft: cssString(matter.title),
@@ -89,8 +90,4 @@ export function fillTemplate(template: string, values: Record<string, string>): 
     if (value === undefined) throw new Error(`template names {{${name}}}, which mudran does not provide`);
     return value;
   });
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -1,0 +1,40 @@
+/**
+ * The shipped faces (fonts/): the one list every other use is made from — the shaping check's
+ * stacks, the EPUB's embedded subsets, the cover's faces. templates/fonts.css and epub.css
+ * declare the same faces; tests/unit/faces.test.ts keeps them so.
+ */
+export interface Face {
+  family: string;
+  weight: 'normal' | 'bold';
+  style: 'normal' | 'italic';
+  /** A file name in fonts/. */
+  file: string;
+}
+
+export const DEVANAGARI = 'Mudran Devanagari';
+export const LATIN = 'Mudran Latin';
+
+export const FACES: readonly Face[] = [
+  { family: DEVANAGARI, weight: 'normal', style: 'normal', file: 'NotoSerifDevanagari-Regular.ttf' },
+  { family: DEVANAGARI, weight: 'bold', style: 'normal', file: 'NotoSerifDevanagari-Bold.ttf' },
+  { family: LATIN, weight: 'normal', style: 'normal', file: 'NotoSerif-Regular.ttf' },
+  { family: LATIN, weight: 'bold', style: 'normal', file: 'NotoSerif-Bold.ttf' },
+  { family: LATIN, weight: 'normal', style: 'italic', file: 'NotoSerif-Italic.ttf' },
+];
+
+/** The families in CSS order: Devanagari first, the Latin companion for what it lacks. */
+export const FAMILIES = [DEVANAGARI, LATIN] as const;
+
+/**
+ * The face a browser draws `family` with for a weight and style: the exact face, else (as
+ * Chromium does) the one of the same weight, upright, slanted or emboldened by the browser.
+ */
+export function faceFor(family: string, weight: Face['weight'], style: Face['style']): Face {
+  const ofFamily = FACES.filter((face) => face.family === family);
+  const found =
+    ofFamily.find((face) => face.weight === weight && face.style === style) ??
+    ofFamily.find((face) => face.weight === weight) ??
+    ofFamily[0];
+  if (!found) throw new Error(`no face of ${family}`);
+  return found;
+}

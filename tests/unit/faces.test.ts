@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FACES } from '../../src/fonts/faces.ts';
+import { FONT_STACKS } from '../../src/fonts/stack.ts';
+import { TEMPLATES_DIR } from '../../src/model/paths.ts';
+
+/** The @font-face rules of a stylesheet as faces. */
+async function declared(name: string) {
+  const css = await readFile(path.join(TEMPLATES_DIR, name), 'utf8');
+  return [...css.matchAll(/@font-face\s*\{([^}]*)\}/g)].map(([, body]) => ({
+    family: /font-family:\s*'([^']+)'/.exec(body ?? '')?.[1],
+    weight: /font-weight:\s*(\w+)/.exec(body ?? '')?.[1],
+    style: /font-style:\s*(\w+)/.exec(body ?? '')?.[1],
+    file: /url\('fonts\/([^']+)'\)/.exec(body ?? '')?.[1],
+  }));
+}
+
+describe('the shipped faces, one list', () => {
+  it('are exactly what the print and EPUB stylesheets declare', async () => {
+    expect(await declared('fonts.css')).toEqual(FACES);
+    expect(await declared('epub.css')).toEqual(FACES);
+  });
+
+  it('give each style the face Chromium draws it with (no bold italic: the bold, slanted)', () => {
+    expect(FONT_STACKS.boldItalic.map((face) => face.file)).toEqual([
+      'NotoSerifDevanagari-Bold.ttf',
+      'NotoSerif-Bold.ttf',
+    ]);
+    expect(FONT_STACKS.italic.map((face) => face.file)).toEqual([
+      'NotoSerifDevanagari-Regular.ttf',
+      'NotoSerif-Italic.ttf',
+    ]);
+  });
+});
