@@ -41,6 +41,15 @@ describe('the Devanagari lint on real text', () => {
     expect(run.code, run.stderr).toBe(0);
   });
 
+  it('reports each front-matter value at its own line, even when another field holds the same text', async () => {
+    // Found by searching the front matter, both used to land on the subtitle's line.
+    expect(await findingsIn('पाठ', 'subtitle: अाज\ntitle: "अाज"\nauthor: [राम, अाज]')).toEqual([
+      '3:10: error [matra-after-vowel]',
+      '2:12: error [matra-after-vowel]',
+      '4:16: error [matra-after-vowel]',
+    ]);
+  });
+
   it('refuses every spelling of Unicode’s Devanagari “do not use” table, at its first wrong character', () => {
     const spoofs = Object.keys(VOWEL_LETTERS);
     expect(spoofs.length).toBeGreaterThanOrEqual(22);

@@ -99,19 +99,21 @@ export default function rehypeShapingCheck(options: ShapingCheckOptions) {
       }
     };
 
-    // Printed front-matter values, found where they are written; a value YAML folded or
-    // escaped is reported at its field's name.
+    // Printed front-matter values, at the place the front matter recorded for each; a value
+    // YAML folded or escaped is reported at its field's name, one from the config's defaults
+    // at the manuscript's start.
     const matter = file.data.matter;
     const bookLanguage = matter?.lang ?? 'hi';
-    const frontMatterEnd = manuscript.indexOf('\n---', 3);
-    for (const [field, style] of matter && frontMatterEnd > 0 ? PRINTED_FIELDS : []) {
+    for (const [field, style] of matter ? PRINTED_FIELDS : []) {
       const value = matter?.[field];
-      for (const text of typeof value === 'string' ? [value] : (value ?? [])) {
-        const written = manuscript.slice(0, frontMatterEnd).indexOf(text);
-        const keyAt = Math.max(manuscript.indexOf(`\n${field}:`) + 1, 0);
-        const [start, end] = written >= 0 ? [written, written + text.length] : [keyAt, keyAt];
+      const place = file.data.matterPlaces?.get(field);
+      (typeof value === 'string' ? [value] : (value ?? [])).forEach((text, item) => {
+        const [from, to] = place?.values[item] ?? [0, 0];
+        const written = manuscript.slice(from, to).indexOf(text);
+        const keyAt = place?.key ?? 0;
+        const [start, end] = written >= 0 ? [from + written, from + written + text.length] : [keyAt, keyAt];
         checkText(text, start, end, checkerFor(style, bookLanguage));
-      }
+      });
     }
 
     const walk = (parent: Root | Element, bold: boolean, italic: boolean, language: string) => {

@@ -1,14 +1,26 @@
 import type { Root, Yaml } from 'mdast';
 import type { Point, Position } from 'unist';
 import type { VFile } from 'vfile';
-import { LineCounter, isMap, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { FIELD_NAMES, frontMatterSchema, type FrontMatter, type FrontMatterDefaults } from '../model/front-matter.ts';
 import { reportError, reportWarning } from '../model/messages.ts';
+
+export interface FieldPlace {
+  key: number;
+  /** [start, end) of each value: one for a text, one per item of a list. */
+  values: (readonly [number, number])[];
+}
 
 declare module 'vfile' {
   interface DataMap {
     /** The validated front matter; absent when it has errors. */
     matter: FrontMatter;
+    /**
+     * Where each field of the manuscript's front matter is written: offsets in the manuscript
+     * of its key and of each value's source (quotes included), so later stages report at the
+     * value itself without searching for it. Fields from the config's defaults have none.
+     */
+    matterPlaces: ReadonlyMap<string, FieldPlace>;
   }
 }
 
@@ -66,6 +78,13 @@ function readFrontMatter(node: Yaml, file: VFile, defaults: FrontMatterDefaults)
   }
 
   const valueNodes = new Map<string, YamlNode>();
+  const places = new Map<string, FieldPlace>();
+  // The YAML text starts after the opening `---` line.
+  const source = String(file.value);
+  const yamlStart = source.indexOf('\n', node.position?.start.offset ?? 0) + 1;
+  const absolute = (range: readonly [number, number, number] | null | undefined) =>
+    range ? ([yamlStart + range[0], yamlStart + range[1]] as const) : undefined;
+  file.data.matterPlaces = places;
   for (const pair of contents?.items ?? []) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     if (key === undefined) continue;
@@ -77,6 +96,12 @@ function readFrontMatter(node: Yaml, file: VFile, defaults: FrontMatterDefaults)
       });
     }
     valueNodes.set(key, (pair.value as YamlNode | null) ?? pair.key);
+    const value = pair.value as YamlNode | null;
+    const items = value && isSeq(value) ? (value.items as YamlNode[]) : value ? [value] : [];
+    places.set(key, {
+      key: absolute(keyRange)?.[0] ?? yamlStart,
+      values: items.map((item) => absolute(item.range)).filter((range) => range !== undefined),
+    });
   }
 
   let values: Record<string, unknown>;
