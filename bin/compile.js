@@ -25,12 +25,9 @@ function sourceHash() {
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
-  for (const file of [
-    fileURLToPath(import.meta.url),
-    path.join(ROOT, 'package.json'),
-    path.join(ROOT, 'tsconfig.json'),
-    ...files,
-  ]) {
+  // tsconfig.json is absent from an installed copy without the sources' tooling.
+  const settings = ['package.json', 'tsconfig.json'].map((name) => path.join(ROOT, name)).filter(existsSync);
+  for (const file of [fileURLToPath(import.meta.url), ...settings, ...files]) {
     hash.update(path.relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
