@@ -75,7 +75,7 @@ try {
       ['before', chrome],
       ['after', mudran],
     ] as const) {
-      const pdf = await render(format);
+      const { bytes: pdf } = await render(format);
       if (values.keep) await writeFile(path.join(values.keep, `${format}-${stage}.pdf`), pdf);
       const cells = [format, stage, `${(pdf.length / 1024).toFixed(0)} KiB`];
       for (const extractor of EXTRACTORS) {
@@ -89,7 +89,7 @@ try {
     }
   }
   const started = performance.now();
-  const pages = await rewriteTextLayer(await chrome('pdf'));
+  const pages = await rewriteTextLayer((await chrome('pdf')).bytes);
   console.error(
     `text-layer stage on the book: ${((performance.now() - started) / 1000).toFixed(1)} s, ${pages.length} B`,
   );

@@ -43,7 +43,13 @@ beforeAll(async () => {
     const chrome = pdfRenderer(browser, book, { textLayer: (pdf) => Promise.resolve(pdf) });
     const mudran = pdfRenderer(browser, book);
     for (const layout of LAYOUTS) {
-      printed.push({ name: book.name, layout, words, before: await chrome(layout), after: await mudran(layout) });
+      printed.push({
+        name: book.name,
+        layout,
+        words,
+        before: (await chrome(layout)).bytes,
+        after: (await mudran(layout)).bytes,
+      });
     }
   }
 });

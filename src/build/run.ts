@@ -3,7 +3,14 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import type { VFile } from 'vfile';
 import type { Book } from '../model/book.ts';
-import type { PdfFormat, PdfRenderer, PdfRendererOptions, pdfRenderer as PdfRendererFactory } from '../pdf/render.ts';
+import type {
+  PdfFormat,
+  PdfOutput,
+  PdfRenderer,
+  PdfRendererOptions,
+  pdfRenderer as PdfRendererFactory,
+} from '../pdf/render.ts';
+import { reportRefusals } from '../print/sandbox.ts';
 import type { FrontMatterDefaults } from '../model/front-matter.ts';
 import { EnvironmentError } from '../model/errors.ts';
 import { writeWhole } from './files.ts';
@@ -126,9 +133,11 @@ async function renderBook(
   });
   return Promise.all(
     options.formats.map(async (format) => {
-      const bytes = await timed(options, { stage: format, file: filePath }, () =>
+      const { bytes, refused } = await timed(options, { stage: format, file: filePath }, () =>
         renderFormat(book, format, browser, renderPdf, options.date),
       );
+      // The prints' refused requests become warnings here, on the manuscript this run owns.
+      reportRefusals(book.file, refused);
       const output: Output = {
         format,
         path: path.join(options.outDir, outputName(book.name, format)),
@@ -148,16 +157,17 @@ async function renderFormat(
   browser: BrowserSession,
   renderPdf: PdfRenderer,
   modified: Date,
-): Promise<Uint8Array> {
+): Promise<PdfOutput> {
   if (format === 'epub') {
     const { buildEpub } = await import('../epub/build.ts');
     // The EPUB's page-list comes from the book's first print, which carries page markers
     // (see epub-pagination.ts). Nothing here holds a browser slot while it waits for that print.
-    return buildEpub(book, {
+    const bytes = await buildEpub(book, {
       withBrowser: (job) => browser.run(job),
       markerPages: () => renderPdf.markerPages(),
       modified,
     });
+    return { bytes, refused: [] };
   }
   return renderPdf(format);
 }

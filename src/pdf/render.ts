@@ -10,13 +10,19 @@ import { readPdfLayout } from './destinations.ts';
 import { addBleedAndMarks } from './impose/press.ts';
 import { isPageMarker, withPageMarkers, type MarkerPages } from '../epub/pagination.ts';
 import { withPage } from '../print/page-pool.ts';
-import { sandboxPage } from '../print/sandbox.ts';
+import { sandboxPage, type Refusal } from '../print/sandbox.ts';
 import { trace } from '../report/trace.ts';
 
 export type PdfFormat = 'pdf' | 'handout' | 'booklet' | 'press';
 
+/** A PDF as made, and the requests its prints refused (the caller reports them on the manuscript). */
+export interface PdfOutput {
+  bytes: Uint8Array;
+  refused: Refusal[];
+}
+
 export interface PdfRenderer {
-  (format: PdfFormat): Promise<Uint8Array>;
+  (format: PdfFormat): Promise<PdfOutput>;
   /** Where each page marker of the book lands in the A5 book PDF (needs `pageMarkers`). */
   markerPages(): Promise<MarkerPages>;
 }
@@ -48,8 +54,8 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
   const metadata = { matter: book.matter, date: options.date ?? new Date() };
   const printer: Printer = { browser, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
   let first: Promise<FirstPrint> | undefined;
-  let printed: Promise<{ pdf: Uint8Array; fingerprint: string }> | undefined;
-  let layered: Promise<{ pdf: Uint8Array; fingerprint: string }> | undefined;
+  let printed: Promise<Printed> | undefined;
+  let layered: Promise<Printed> | undefined;
   const firstPrint = () => (first ??= printFirst(printer, book, pageMarkers));
   // Without a contents page the book's print needs nothing from the first: both run at once.
   const layout = () =>
@@ -64,24 +70,24 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
       : pdfWorkers.run({ kind: 'text-layer-finish', metadata: id }, pdf);
   // The booklet and the print-shop file are made from the book's text-layered bytes.
   const madeFromBook = options.formats?.some((format) => format === 'booklet' || format === 'press') ?? true;
-  const render = async (format: PdfFormat) => {
+  const render = async (format: PdfFormat): Promise<PdfOutput> => {
     if (format === 'handout') {
       // A book with a contents page is printed twice, one print after the other, and its text
       // layer follows: that chain sets the build's time. The handout waits for the first
       // print, so the two cores are not shared three ways while the chain is at its start.
       if (hasContents(book)) await firstPrint().catch(() => undefined);
       const html = await handoutDocument(book);
-      return layerAndFinish(await printHtml(printer, book, html), { ...metadata, fingerprint: `handout\n${html}` });
+      const { pdf, refused } = await printHtml(printer, book, html);
+      return { bytes: await layerAndFinish(pdf, { ...metadata, fingerprint: `handout\n${html}` }), refused };
     }
     if (format === 'pdf' && !madeFromBook) {
-      const { pdf, fingerprint } = await printedBook();
-      return layerAndFinish(pdf, { ...metadata, fingerprint: `pdf\n${fingerprint}` });
+      const { pdf, fingerprint, refused } = await printedBook();
+      return { bytes: await layerAndFinish(pdf, { ...metadata, fingerprint: `pdf\n${fingerprint}` }), refused };
     }
-    const { pdf, fingerprint } = await textLayered();
+    const { pdf, fingerprint, refused } = await textLayered();
     const id = { ...metadata, fingerprint: `${format}\n${fingerprint}` };
-    if (format === 'pdf') return finishPdf(pdf, id);
-    if (format === 'booklet') return finishPdf(await imposeBooklet(pdf), id);
-    return finishPdf(await addBleedAndMarks(pdf), id);
+    const made = format === 'pdf' ? pdf : format === 'booklet' ? await imposeBooklet(pdf) : await addBleedAndMarks(pdf);
+    return { bytes: await finishPdf(made, id), refused };
   };
   return Object.assign(render, {
     async markerPages() {
@@ -98,6 +104,13 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
       return markers;
     },
   });
+}
+
+/** A print of the book, what it was made from, and the requests it refused. */
+interface Printed {
+  pdf: Uint8Array;
+  fingerprint: string;
+  refused: Refusal[];
 }
 
 /** The browser a renderer prints on, and how long one page may take there. */
@@ -121,14 +134,15 @@ export interface FirstPrint {
  */
 async function printFirst(printer: Printer, book: Book, pageMarkers: boolean): Promise<FirstPrint> {
   const printed = pageMarkers ? withPageMarkers(book) : book;
-  const pdf =
+  const printedFirst =
     hasContents(book) || pageMarkers
-      ? // Only its destinations are read: no tags or outline (a quarter less of Chrome's time).
+      ? // Only its destinations are read: no tags or outline (a quarter less of Chrome's time);
+        // its refusals are the book print's own.
         await printHtml(printer, printed, await bookDocument(printed, { blankBefore: new Set(), layoutOnly: true }), {
           tagged: false,
         })
       : undefined;
-  const layout = pdf && (await readPdfLayout(pdf));
+  const layout = printedFirst && (await readPdfLayout(printedFirst.pdf));
   return { layout, openings: openingsOf(book, layout && hasContents(book) ? layout.destinations : undefined) };
 }
 
@@ -155,11 +169,7 @@ export function openingsOf(book: Book, landed?: ReadonlyMap<string, number>): Fi
  * open on the right and the chapter openings without running heads. Nothing in it changes how
  * a chapter flows, so the pages must land where the first print said; that is checked.
  */
-async function printBook(
-  printer: Printer,
-  book: Book,
-  first: FirstPrint,
-): Promise<{ pdf: Uint8Array; fingerprint: string }> {
+async function printBook(printer: Printer, book: Book, first: FirstPrint): Promise<Printed> {
   const openings = new Map<string, number>();
   const blankBefore = new Set<string>();
   let added = 0;
@@ -171,9 +181,9 @@ async function printBook(
     openings.set(id, opening.page + added);
   }
   const html = await bookDocument(book, { openings, blankBefore });
-  const pdf = await printHtml(printer, book, html);
+  const { pdf, refused } = await printHtml(printer, book, html);
   if (first.layout && hasContents(book)) await checkSecondPrint(first.layout.pages, pdf, openings, added);
-  return { pdf, fingerprint: html };
+  return { pdf, fingerprint: html, refused };
 }
 
 async function checkSecondPrint(before: number, second: Uint8Array, openings: Map<string, number>, added: number) {
@@ -190,14 +200,14 @@ async function checkSecondPrint(before: number, second: Uint8Array, openings: Ma
 /**
  * Prints an HTML page of the book. The page runs no script and every request is answered
  * from templates/, fonts/ and the book's checked images; anything else is refused and
- * reported on the manuscript (see sandbox.ts).
+ * returned with the PDF (see sandbox.ts).
  */
 async function printHtml(
   { browser, timeoutMs }: Printer,
   book: Book,
   html: string,
   { tagged = true }: { tagged?: boolean } = {},
-): Promise<Uint8Array> {
+): Promise<{ pdf: Uint8Array; refused: Refusal[] }> {
   return withPage(
     browser,
     'print',
@@ -214,8 +224,7 @@ async function printHtml(
         timeout: timeoutMs,
       });
       trace(`print ${book.name} (${html.length} characters): printed`);
-      await sandbox.assertComplete();
-      return pdf;
+      return { pdf, refused: await sandbox.finish() };
     },
     // A tab that printed a long book keeps its memory after it is emptied (a 618-page book's:
     // 350 MB in its renderer), which a build server or `--watch` would carry to the next run.

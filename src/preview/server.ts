@@ -101,7 +101,7 @@ export async function startPreview(manuscript: string, port: number, run: RunCon
     if (pdf && lastGood) {
       browser ??= import('../print/browser.ts').then(({ launchBrowser }) => launchBrowser(browserSettings(run.env)));
       const { pdfRenderer } = await import('../pdf/render.ts');
-      const bytes = await pdfRenderer(await browser, lastGood, {
+      const { bytes } = await pdfRenderer(await browser, lastGood, {
         date: sourceDate(run.env),
         timeoutMs: browserSettings(run.env).timeoutMs,
       })(pdf === 'book' ? 'pdf' : 'handout');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Root, RootContent } from 'hast';
 import type { HTTPRequest, Page } from 'puppeteer';
 import type { Position } from 'unist';
+import type { VFile } from 'vfile';
 import type { Book } from '../model/book.ts';
 import { EnvironmentError } from '../model/errors.ts';
 import { reportWarning } from '../model/messages.ts';
@@ -15,23 +16,42 @@ export const ORIGIN = 'http://mudran.invalid';
 // The URL properties the book schema lets through (see rehype-sanitize-book.ts).
 const URL_PROPERTIES = ['src', 'href'];
 
+/** A request of the page that was refused, and the manuscript's element that made it, when known. */
+export interface Refusal {
+  reason: string;
+  place?: Position;
+}
+
 export interface Sandbox {
   /** Where to point the page. */
   url: string;
-  /** Waits for every answer, then throws when one of mudran's own files (a template, a font) was missing. */
-  assertComplete(): Promise<void>;
+  /**
+   * Waits for every answer and returns what was refused; throws when one of mudran's own
+   * files (a template, a font) was missing. Nothing is written into the manuscript's file:
+   * whoever printed the page reports the refusals (see reportRefusals).
+   */
+  finish(): Promise<Refusal[]>;
+}
+
+/** Each refusal as a warning on the manuscript, once per element and reason however many prints met it. */
+export function reportRefusals(file: VFile, refusals: readonly Refusal[]): void {
+  for (const { reason, place } of refusals) {
+    const known = file.messages.some((message) => message.reason === reason && message.line === place?.start.line);
+    if (!known) reportWarning(file, reason, { place, ruleId: 'request-refused' });
+  }
 }
 
 /**
  * Locks a page down for printing one book: JavaScript off, and every request intercepted.
  * Served: the page itself, templates/ and fonts/, and the book's checked images. Refused
- * (and reported on the manuscript, at the element that asked when it can be found):
- * everything else, whatever the scheme.
+ * (and returned by `finish`, with the element that asked when it can be found): everything
+ * else, whatever the scheme.
  */
 export async function sandboxPage(page: Page, book: Book, html: string, name: string): Promise<Sandbox> {
   const url = `${ORIGIN}/${name}.html`;
   const askedBy = requestSources(book.tree, url);
   const missing: string[] = [];
+  const refusals: Refusal[] = [];
   const answering = new Set<Promise<void>>();
   await page.setJavaScriptEnabled(false);
   await page.setRequestInterception(true);
@@ -42,11 +62,12 @@ export async function sandboxPage(page: Page, book: Book, html: string, name: st
   });
   return {
     url,
-    async assertComplete() {
+    async finish() {
       await Promise.all(answering);
       if (missing.length > 0) {
         throw new EnvironmentError(`mudran's own file is missing: ${missing.join(', ')} (reinstall mudran)`);
       }
+      return refusals;
     },
   };
 
@@ -81,8 +102,7 @@ export async function sandboxPage(page: Page, book: Book, html: string, name: st
     const shown = requested.length > 80 ? `${requested.slice(0, 79)}…` : requested;
     const reason = `Unexpected request for \`${shown}\` from the page, expected only the book’s own files; refused`;
     const place = askedBy.get(requested);
-    const known = book.file.messages.some((message) => message.reason === reason && message.line === place?.start.line);
-    if (!known) reportWarning(book.file, reason, { place, ruleId: 'request-refused' });
+    refusals.push(place ? { reason, place } : { reason });
   }
 }
 
