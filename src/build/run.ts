@@ -133,7 +133,7 @@ async function renderBook(
   });
   return Promise.all(
     options.formats.map(async (format) => {
-      const { bytes, refused } = await timed(options, { stage: format, file: filePath }, () =>
+      const { bytes, pages, refused } = await timed(options, { stage: format, file: filePath }, () =>
         renderFormat(book, format, browser, renderPdf, options.date),
       );
       // The prints' refused requests become warnings here, on the manuscript this run owns.
@@ -143,7 +143,7 @@ async function renderBook(
         path: path.join(options.outDir, outputName(book.name, format)),
         bytes: bytes.length,
       };
-      if (format !== 'epub') output.pages = await countPages(bytes);
+      if (format !== 'epub') output.pages = pages ?? (await countPages(bytes));
       await writeAtomically(path.resolve(options.cwd, output.path), output.path, bytes);
       options.onOutput?.(output, filePath);
       return output;
@@ -173,9 +173,6 @@ async function renderFormat(
 }
 
 async function countPages(pdf: Uint8Array): Promise<number> {
-  const { pageCountOf } = await import('../pdf/finish.ts');
-  const known = pageCountOf(pdf);
-  if (known !== undefined) return known;
   const { PDFDocument } = await import('pdf-lib');
   return (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
 }

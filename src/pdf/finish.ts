@@ -25,23 +25,15 @@ export interface PdfMetadata {
 const CREATOR = 'mudran';
 const PRODUCER = 'mudran (Chromium, pdf-lib)';
 
-/** Saves a finished document; the bytes' page count is kept (see pageCountOf). */
-export async function saveFinished(document: PDFDocument): Promise<Uint8Array> {
-  const bytes = await document.save({ updateFieldAppearances: false });
-  pageCounts.set(bytes, document.getPageCount());
-  return bytes;
+/** A PDF as a stage made it; a finished one says its page count, so nobody parses it again to count. */
+export interface PdfMade {
+  pdf: Uint8Array;
+  pages?: number;
 }
 
-const pageCounts = new WeakMap<Uint8Array, number>();
-
-/** The page count of a PDF made by saveFinished (here or on a worker thread), without parsing it again. */
-export function pageCountOf(pdf: Uint8Array): number | undefined {
-  return pageCounts.get(pdf);
-}
-
-/** Records the page count of PDF bytes that arrived from a worker thread. */
-export function notePageCount(pdf: Uint8Array, pages: number): void {
-  pageCounts.set(pdf, pages);
+/** Saves a finished document with its page count. */
+export async function saveFinished(document: PDFDocument): Promise<Required<PdfMade>> {
+  return { pdf: await document.save({ updateFieldAppearances: false }), pages: document.getPageCount() };
 }
 
 /**

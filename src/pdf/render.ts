@@ -4,7 +4,7 @@ import { imposeBooklet } from './impose/booklet.ts';
 import { FRONT_PAGES_WITHOUT_CONTENTS, hasContents } from '../print/layout.ts';
 import { DEFAULT_TIMEOUT_MS } from '../print/settings.ts';
 import { bookDocument, handoutDocument } from '../print/document.ts';
-import type { PdfMetadata } from './finish.ts';
+import type { PdfMade, PdfMetadata } from './finish.ts';
 import { pdfWorkers } from './workers.ts';
 import { readPdfLayout } from './destinations.ts';
 import { addBleedAndMarks } from './impose/press.ts';
@@ -18,6 +18,8 @@ export type PdfFormat = 'pdf' | 'handout' | 'booklet' | 'press';
 /** A PDF as made, and the requests its prints refused (the caller reports them on the manuscript). */
 export interface PdfOutput {
   bytes: Uint8Array;
+  /** Its page count, from the finishing that saved it. */
+  pages?: number;
   refused: Refusal[];
 }
 
@@ -49,7 +51,8 @@ export interface PdfRendererOptions {
  * formats need it: the booklet and the print-shop file are made from its bytes with pdf-lib.
  */
 export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOptions = {}): PdfRenderer {
-  const { textLayer = (pdf) => pdfWorkers.run({ kind: 'text-layer' }, pdf), pageMarkers = false } = options;
+  const { textLayer = async (pdf) => (await pdfWorkers.run({ kind: 'text-layer' }, pdf)).pdf, pageMarkers = false } =
+    options;
   const finishPdf = (pdf: Uint8Array, metadata: PdfMetadata) => pdfWorkers.run({ kind: 'finish', metadata }, pdf);
   const metadata = { matter: book.matter, date: options.date ?? new Date() };
   const printer: Printer = { browser, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
@@ -78,16 +81,17 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
       if (hasContents(book)) await firstPrint().catch(() => undefined);
       const html = await handoutDocument(book);
       const { pdf, refused } = await printHtml(printer, book, html);
-      return { bytes: await layerAndFinish(pdf, { ...metadata, fingerprint: `handout\n${html}` }), refused };
+      return { ...made(await layerAndFinish(pdf, { ...metadata, fingerprint: `handout\n${html}` })), refused };
     }
     if (format === 'pdf' && !madeFromBook) {
       const { pdf, fingerprint, refused } = await printedBook();
-      return { bytes: await layerAndFinish(pdf, { ...metadata, fingerprint: `pdf\n${fingerprint}` }), refused };
+      return { ...made(await layerAndFinish(pdf, { ...metadata, fingerprint: `pdf\n${fingerprint}` })), refused };
     }
     const { pdf, fingerprint, refused } = await textLayered();
     const id = { ...metadata, fingerprint: `${format}\n${fingerprint}` };
-    const made = format === 'pdf' ? pdf : format === 'booklet' ? await imposeBooklet(pdf) : await addBleedAndMarks(pdf);
-    return { bytes: await finishPdf(made, id), refused };
+    const imposed =
+      format === 'pdf' ? pdf : format === 'booklet' ? await imposeBooklet(pdf) : await addBleedAndMarks(pdf);
+    return { ...made(await finishPdf(imposed, id)), refused };
   };
   return Object.assign(render, {
     async markerPages() {
@@ -104,6 +108,11 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
       return markers;
     },
   });
+}
+
+/** A finished PDF as an output's bytes and page count. */
+function made({ pdf, pages }: PdfMade): Omit<PdfOutput, 'refused'> {
+  return pages === undefined ? { bytes: pdf } : { bytes: pdf, pages };
 }
 
 /** A print of the book, what it was made from, and the requests it refused. */

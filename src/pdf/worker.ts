@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PDFDocument } from 'pdf-lib';
-import { finishDocument, pageCountOf, saveFinished, type PdfMetadata } from './finish.ts';
+import { finishDocument, saveFinished, type PdfMade, type PdfMetadata } from './finish.ts';
 import { addTextLayer, rewriteTextLayer } from './text-layer/index.ts';
 
 /**
@@ -20,8 +20,8 @@ export interface PdfJobRequest {
 
 export type PdfJobAnswer = { id: number; pdf: Uint8Array; pages?: number } | { id: number; error: string };
 
-export async function runPdfJob(job: PdfJob, pdf: Uint8Array): Promise<Uint8Array> {
-  if (job.kind === 'text-layer') return rewriteTextLayer(pdf);
+export async function runPdfJob(job: PdfJob, pdf: Uint8Array): Promise<PdfMade> {
+  if (job.kind === 'text-layer') return { pdf: await rewriteTextLayer(pdf) };
   const document = await PDFDocument.load(pdf, { updateMetadata: false });
   if (job.kind === 'text-layer-finish') addTextLayer(document);
   finishDocument(document, job.metadata);
@@ -38,10 +38,7 @@ function listen(): void {
   parentPort?.on('message', ({ id, job, pdf }: PdfJobRequest) => {
     runPdfJob(job, pdf).then(
       (made) => {
-        const pages = pageCountOf(made);
-        parentPort?.postMessage({ id, pdf: made, ...(pages === undefined ? {} : { pages }) } satisfies PdfJobAnswer, [
-          made.buffer as ArrayBuffer,
-        ]);
+        parentPort?.postMessage({ id, ...made } satisfies PdfJobAnswer, [made.pdf.buffer as ArrayBuffer]);
       },
       (error: unknown) =>
         parentPort?.postMessage({

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { trace } from '../report/trace.ts';
-import { notePageCount } from './finish.ts';
+import type { PdfMade } from './finish.ts';
 import { PDF_WORKER_DATA, runPdfJob, type PdfJob, type PdfJobAnswer, type PdfJobRequest } from './worker.ts';
 
 /**
@@ -21,10 +21,10 @@ declare const MUDRAN_PDF_WORKER: string | undefined;
 class PdfWorkers {
   readonly #size = Math.min(2, availableParallelism());
   #workers: { worker: Worker; busy: number }[] = [];
-  #pending = new Map<number, { resolve: (pdf: Uint8Array) => void; reject: (error: Error) => void; worker: Worker }>();
+  #pending = new Map<number, { resolve: (made: PdfMade) => void; reject: (error: Error) => void; worker: Worker }>();
   #nextId = 0;
 
-  async run(job: PdfJob, pdf: Uint8Array): Promise<Uint8Array> {
+  async run(job: PdfJob, pdf: Uint8Array): Promise<PdfMade> {
     trace(`${job.kind} of ${pdf.length} bytes …`);
     try {
       return pdf.length < IN_WORKER_FROM_BYTES ? await runPdfJob(job, pdf) : await this.#onWorker(job, pdf);
@@ -33,13 +33,13 @@ class PdfWorkers {
     }
   }
 
-  async #onWorker(job: PdfJob, pdf: Uint8Array): Promise<Uint8Array> {
+  async #onWorker(job: PdfJob, pdf: Uint8Array): Promise<PdfMade> {
     const slot = this.#pick();
     const id = this.#nextId++;
     slot.busy += 1;
     if (slot.busy === 1) slot.worker.ref();
     try {
-      return await new Promise<Uint8Array>((resolve, reject) => {
+      return await new Promise<PdfMade>((resolve, reject) => {
         this.#pending.set(id, { resolve, reject, worker: slot.worker });
         // The worker gets its own copy: the caller may still use its bytes.
         slot.worker.postMessage({ id, job, pdf } satisfies PdfJobRequest);
@@ -79,10 +79,7 @@ class PdfWorkers {
       if (!waiting) return;
       this.#pending.delete(answer.id);
       if ('error' in answer) waiting.reject(new Error(`PDF post-processing failed: ${answer.error}`));
-      else {
-        if (answer.pages !== undefined) notePageCount(answer.pdf, answer.pages);
-        waiting.resolve(answer.pdf);
-      }
+      else waiting.resolve(answer.pages === undefined ? { pdf: answer.pdf } : { pdf: answer.pdf, pages: answer.pages });
     });
     const fail = (error: Error) => {
       this.#workers = this.#workers.filter((each) => each !== slot);
