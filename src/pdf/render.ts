@@ -47,7 +47,44 @@ export interface PdfRendererOptions {
 }
 
 /**
- * Renders the PDF formats of one book with one browser. The book is printed once however many
+ * What the PDFs of one book take, decided before anything prints: a value the renderer follows
+ * and a test can read (tests/unit/layout.test.ts).
+ */
+export interface PrintPlan {
+  /**
+   * The first print, when one is needed: it shows where chapters open (for the contents page
+   * numbers and the blank versos) and, with page markers, where each sentence lands (the EPUB's
+   * page-list). Only its destinations are read: no tags, no outline, nothing painted.
+   */
+  first?: { contents: boolean; pageMarkers: boolean };
+  /** The book's print waits for the first (it needs its openings); otherwise both run at once. */
+  bookAfterFirst: boolean;
+  /** The handout waits for the first print, so two cores are not shared three ways at its start. */
+  handoutAfterFirst: boolean;
+  /**
+   * The book's text layer: on a parse of its own when the booklet or the press file is made
+   * from the text-layered book (or a caller brings its own text layer), else on one parse with
+   * its metadata.
+   */
+  bookTextLayer: 'own-parse' | 'with-finish';
+}
+
+export function printPlan(
+  book: Book,
+  { pageMarkers = false, formats, textLayer }: Pick<PdfRendererOptions, 'pageMarkers' | 'formats' | 'textLayer'>,
+): PrintPlan {
+  const contents = hasContents(book);
+  const madeFromBook = formats?.some((format) => format === 'booklet' || format === 'press') ?? true;
+  return {
+    ...(contents || pageMarkers ? { first: { contents, pageMarkers } } : {}),
+    bookAfterFirst: contents,
+    handoutAfterFirst: contents,
+    bookTextLayer: madeFromBook || textLayer ? 'own-parse' : 'with-finish',
+  };
+}
+
+/**
+ * Renders the PDF formats of one book with one browser, following its print plan. The book is printed once however many
  * formats need it: the booklet and the print-shop file are made from its bytes with pdf-lib.
  */
 export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOptions = {}): PdfRenderer {
@@ -56,13 +93,13 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
   const finishPdf = (pdf: Uint8Array, metadata: PdfMetadata) => pdfWorkers.run({ kind: 'finish', metadata }, pdf);
   const metadata = { matter: book.matter, date: options.date ?? new Date() };
   const printer: Printer = { browser, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  const plan = printPlan(book, options);
   let first: Promise<FirstPrint> | undefined;
   let printed: Promise<Printed> | undefined;
   let layered: Promise<Printed> | undefined;
-  const firstPrint = () => (first ??= printFirst(printer, book, pageMarkers));
-  // Without a contents page the book's print needs nothing from the first: both run at once.
+  const firstPrint = () => (first ??= printFirst(printer, book, plan));
   const layout = () =>
-    hasContents(book) ? firstPrint() : Promise.resolve({ layout: undefined, openings: openingsOf(book) });
+    plan.bookAfterFirst ? firstPrint() : Promise.resolve({ layout: undefined, openings: openingsOf(book) });
   const printedBook = () => (printed ??= layout().then((landed) => printBook(printer, book, landed)));
   const textLayered = () =>
     (layered ??= printedBook().then(async (book) => ({ ...book, pdf: await textLayer(book.pdf) })));
@@ -71,19 +108,17 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
     options.textLayer
       ? finishPdf(await options.textLayer(pdf), id)
       : pdfWorkers.run({ kind: 'text-layer-finish', metadata: id }, pdf);
-  // The booklet and the print-shop file are made from the book's text-layered bytes.
-  const madeFromBook = options.formats?.some((format) => format === 'booklet' || format === 'press') ?? true;
   const render = async (format: PdfFormat): Promise<PdfOutput> => {
     if (format === 'handout') {
       // A book with a contents page is printed twice, one print after the other, and its text
       // layer follows: that chain sets the build's time. The handout waits for the first
       // print, so the two cores are not shared three ways while the chain is at its start.
-      if (hasContents(book)) await firstPrint().catch(() => undefined);
+      if (plan.handoutAfterFirst) await firstPrint().catch(() => undefined);
       const html = await handoutDocument(book);
       const { pdf, refused } = await printHtml(printer, book, html);
       return { ...made(await layerAndFinish(pdf, { ...metadata, fingerprint: `handout\n${html}` })), refused };
     }
-    if (format === 'pdf' && !madeFromBook) {
+    if (format === 'pdf' && plan.bookTextLayer === 'with-finish') {
       const { pdf, fingerprint, refused } = await printedBook();
       return { ...made(await layerAndFinish(pdf, { ...metadata, fingerprint: `pdf\n${fingerprint}` })), refused };
     }
@@ -141,16 +176,15 @@ export interface FirstPrint {
  * pages that make chapters open on the right; with page markers it also shows where each
  * sentence lands, for the EPUB's page-list. A book without contents and markers needs none.
  */
-async function printFirst(printer: Printer, book: Book, pageMarkers: boolean): Promise<FirstPrint> {
-  const printed = pageMarkers ? withPageMarkers(book) : book;
-  const printedFirst =
-    hasContents(book) || pageMarkers
-      ? // Only its destinations are read: no tags or outline (a quarter less of Chrome's time);
-        // its refusals are the book print's own.
-        await printHtml(printer, printed, await bookDocument(printed, { blankBefore: new Set(), layoutOnly: true }), {
-          tagged: false,
-        })
-      : undefined;
+async function printFirst(printer: Printer, book: Book, plan: PrintPlan): Promise<FirstPrint> {
+  const printed = plan.first?.pageMarkers ? withPageMarkers(book) : book;
+  const printedFirst = plan.first
+    ? // Only its destinations are read: no tags or outline (a quarter less of Chrome's time);
+      // its refusals are the book print's own.
+      await printHtml(printer, printed, await bookDocument(printed, { blankBefore: new Set(), layoutOnly: true }), {
+        tagged: false,
+      })
+    : undefined;
   const layout = printedFirst && (await readPdfLayout(printedFirst.pdf));
   return { layout, openings: openingsOf(book, layout && hasContents(book) ? layout.destinations : undefined) };
 }

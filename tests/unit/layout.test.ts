@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Book } from '../../src/model/book.ts';
-import { openingsOf } from '../../src/pdf/render.ts';
+import { openingsOf, printPlan } from '../../src/pdf/render.ts';
 import { bookletOrder } from '../../src/pdf/impose/booklet.ts';
 import { cssString, formatPageNumber } from '../../src/print/layout.ts';
 
@@ -45,5 +45,29 @@ describe('layout arithmetic', () => {
     expect(formatPageNumber(1209, 'devanagari')).toBe('१२०९');
     expect(formatPageNumber(1209, 'international')).toBe('1209');
     expect(cssString('a"</style><b>\\')).toBe('"a\\22 \\3c /style\\3e \\3c b\\3e \\5c "');
+  });
+
+  it('plans the prints before anything prints: one first print only where it is needed', () => {
+    const one = bookOf(['only']);
+    const three = bookOf(['a', 'b', 'c']);
+    // A one-chapter book without the EPUB: one print, text layer and metadata on one parse.
+    expect(printPlan(one, { formats: ['pdf', 'handout'] })).toEqual({
+      bookAfterFirst: false,
+      handoutAfterFirst: false,
+      bookTextLayer: 'with-finish',
+    });
+    // With the EPUB: a first print for its page-list, running beside the book's print.
+    expect(printPlan(one, { pageMarkers: true, formats: ['pdf'] })).toMatchObject({
+      first: { contents: false, pageMarkers: true },
+      bookAfterFirst: false,
+    });
+    // A contents page: the book print and the handout wait for the first; the booklet is made
+    // from the text-layered book, so its text layer gets a parse of its own.
+    expect(printPlan(three, { formats: ['pdf', 'booklet', 'handout'] })).toEqual({
+      first: { contents: true, pageMarkers: false },
+      bookAfterFirst: true,
+      handoutAfterFirst: true,
+      bookTextLayer: 'own-parse',
+    });
   });
 });
