@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile, cp, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MUDRAN, tempDir } from './tools.ts';
+import { MUDRAN, ROOT, tempDir } from './tools.ts';
 
 describe('mudran build --watch', () => {
   it('rebuilds only the manuscript that was saved, on the browser it started once', async () => {
@@ -41,6 +41,41 @@ describe('mudran build --watch', () => {
       // The session's Chromium serves the rebuild: it was started once, before the first build.
       expect(stderr.slice(0, mark).match(/started the browser/g)).toHaveLength(1);
       expect(stderr.slice(mark)).not.toMatch(/started the browser/);
+    } finally {
+      watcher.kill('SIGTERM');
+      if (watcher.exitCode === null) await once(watcher, 'exit');
+    }
+  });
+
+  it('rebuilds when a template under templates/epub/ is saved', async () => {
+    // A copy of mudran, so the test can edit its templates; its node_modules are the real ones.
+    const copy = await tempDir('mudran-copy-');
+    for (const entry of ['bin', 'src', 'templates', 'fonts', 'package.json', '.puppeteerrc.cjs']) {
+      await cp(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+    }
+    await symlink(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'one.md'), '---\ntitle: एक\n---\n\nपाठ।\n');
+    const watcher = spawn(path.join(copy, 'bin/mudran'), ['build', 'one.md', '--watch', '--format', 'epub'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    watcher.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Bounded generously (a rebuild takes seconds): a save that is never seen fails the test.
+    const seen = async (pattern: RegExp, from = 0): Promise<void> => {
+      const deadline = Date.now() + 180_000;
+      while (!pattern.test(stderr.slice(from))) {
+        if (watcher.exitCode !== null) throw new Error(`watch exited: ${stderr}`);
+        if (Date.now() > deadline) throw new Error(`not seen: ${String(pattern)} in ${stderr.slice(from)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    try {
+      await seen(/watching for changes/);
+      const mark = stderr.length;
+      await appendFile(path.join(copy, 'templates/epub/chapter.xhtml.ejs'), '\n');
+      await seen(/wrote dist\/one\.epub/, mark);
     } finally {
       watcher.kill('SIGTERM');
       if (watcher.exitCode === null) await once(watcher, 'exit');

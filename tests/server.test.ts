@@ -140,13 +140,13 @@ describe('the build server', () => {
     const second = await serverPid(other);
     expect(second).toBeDefined();
     expect(second).not.toBe(first);
-    expect(await until(() => !alive(first ?? 0), 10_000)).toBe(true);
+    expect(await until(() => !alive(first ?? 0), 60_000)).toBe(true);
 
     const browser = await descendants(second ?? 0);
     expect(browser.length).toBeGreaterThan(0);
     const stopped = await mudran(['server', 'stop'], { env: other });
     expect(stopped.stderr).toMatch(new RegExp(`^stopped the build server \\(pid ${second}\\)`, 'm'));
-    expect(await until(() => [second ?? 0, ...browser].every((pid) => !alive(pid)), 10_000)).toBe(true);
+    expect(await until(() => [second ?? 0, ...browser].every((pid) => !alive(pid)), 60_000)).toBe(true);
     expect((await mudran(['server', 'status'], { env: other })).stderr).toMatch(/^no build server is running/m);
 
     const idle = { ...env, MUDRAN_SERVER_IDLE_SECONDS: '1' };
@@ -155,7 +155,7 @@ describe('the build server', () => {
       /started a build server \(pid (\d+)\)/.exec((await mudran(['server', 'start'], { env: idle })).stderr)?.[1],
     );
     expect(third).toBeGreaterThan(0);
-    expect(await until(() => !alive(third), 15_000)).toBe(true);
+    expect(await until(() => !alive(third), 60_000)).toBe(true);
     expect((await mudran(['server', 'status'], { env: idle })).stderr).toMatch(/^no build server is running/m);
   });
 
