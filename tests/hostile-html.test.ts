@@ -151,6 +151,25 @@ describe('hostile front matter and raw HTML', () => {
     const run = await mudran(['check', 'x.md'], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
   });
+
+  it('keeps links whose scheme is written in capitals (schemes are case-insensitive), with no warning', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'x.md'),
+      '---\ntitle: कड़ियाँ\n---\n\nदेखें <Http://example.org/a> और [यह](HTTPS://example.org/b), पर [यह नहीं](JavaScript:alert(1))।\n',
+    );
+    const run = await mudran(['build', 'x.md', '--format', 'epub', '--out', 'out'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const attributes = run.stderr.match(/\[html-attribute\]/g) ?? [];
+    expect(attributes, run.stderr).toHaveLength(1);
+    expect(run.stderr).toMatch(/javascript:alert/i);
+    const epub = await readEpub(await readFile(path.join(dir, 'out/x.epub')));
+    const chapters = (
+      await Promise.all(epub.names.filter((name) => name.endsWith('.xhtml')).map((name) => epub.text(name)))
+    ).join('\n');
+    expect(chapters).toContain('href="http://example.org/a"');
+    expect(chapters).toContain('href="https://example.org/b"');
+  });
 });
 
 describe('hostile files and front matter', () => {

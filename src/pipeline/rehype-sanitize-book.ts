@@ -76,6 +76,7 @@ export const bookSchema: Schema = {
 export default function rehypeSanitizeBook() {
   const stripped = new Set(bookSchema.strip);
   return (tree: Root, file: VFile): Root => {
+    lowerCaseSchemes(tree);
     const before = placedElements(tree, stripped);
     const clean = sanitize(tree, bookSchema) as Root;
     const after = new Map(placedElements(clean, stripped).map((element) => [placeKey(element), element]));
@@ -141,4 +142,23 @@ function describe(property: string, value: Properties[string]): string {
   const text = Array.isArray(value) ? value.join(' ') : String(value);
   if (value === true || text === '') return attribute;
   return `${attribute}="${text.length > 60 ? `${text.slice(0, 59)}…` : text}"`;
+}
+
+/**
+ * URL schemes are case-insensitive (RFC 3986 §3.1) but the sanitiser's protocol check is not:
+ * `<Http://example.org>` would lose its link with a false warning. Schemes are lowercased first.
+ */
+function lowerCaseSchemes(tree: Root): void {
+  const stack: (Root | RootContent)[] = [tree];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    if (node.type === 'element') {
+      for (const name of ['href', 'src']) {
+        const value = node.properties[name];
+        if (typeof value === 'string') {
+          node.properties[name] = value.replace(/^\s*([a-z][a-z0-9+.-]*):/i, (scheme) => scheme.toLowerCase());
+        }
+      }
+    }
+    if ('children' in node) for (const child of node.children) stack.push(child);
+  }
 }
