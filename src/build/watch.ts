@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readdirSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE } from '../input/config.ts';
 import { FONTS_DIR, TEMPLATES_DIR } from '../model/paths.ts';
@@ -16,6 +16,8 @@ export async function watchSources(
   cwd: string,
   onChange: (changed: string[]) => Promise<void>,
   signal?: AbortSignal,
+  /** Called once every watcher is in place (the CLI says 'watching' then, not before). */
+  onReady?: () => void,
 ): Promise<void> {
   const pending = new Set<string>();
   let running: Promise<void> | undefined;
@@ -55,10 +57,13 @@ export async function watchSources(
   if (!folders.has(cwd)) {
     watchers.push(watch(cwd, (_, name) => name === CONFIG_FILE && touched(manuscripts)));
   }
-  // Recursive: templates/epub/ holds the EPUB's package and chapter templates.
-  for (const folder of [TEMPLATES_DIR, FONTS_DIR]) {
-    watchers.push(watch(folder, { recursive: true }, () => touched(manuscripts)));
+  // Every folder of templates/ and fonts/ (templates/epub/ holds the EPUB's templates), each
+  // watched by itself: Node 20's recursive watch on Linux sets up its sub-watchers later, so a
+  // save right after the watch began could be missed.
+  for (const folder of [TEMPLATES_DIR, FONTS_DIR].flatMap(withSubfolders)) {
+    watchers.push(watch(folder, () => touched(manuscripts)));
   }
+  onReady?.();
 
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
@@ -69,4 +74,11 @@ export async function watchSources(
   clearTimeout(timer);
   for (const watcher of watchers) watcher.close();
   await running;
+}
+
+function withSubfolders(folder: string): string[] {
+  const below = readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => path.join(entry.parentPath, entry.name));
+  return [folder, ...below];
 }

@@ -23,10 +23,15 @@ export async function build(context: CommandContext): Promise<number> {
   try {
     const code = await buildOnce(context, paths, formats, browser);
     const { watchSources } = await import('../../build/watch.ts');
-    context.progress.say('watching for changes (Ctrl-C stops)');
-    await watchSources(paths, context.run.cwd, async (changed) => {
-      await buildOnce(context, changed, formats, browser);
-    });
+    await watchSources(
+      paths,
+      context.run.cwd,
+      async (changed) => {
+        await buildOnce(context, changed, formats, browser);
+      },
+      undefined,
+      () => context.progress.say('watching for changes (Ctrl-C stops)'),
+    );
     return code;
   } finally {
     await browser.close();
