@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFile, cp, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MUDRAN, ROOT, tempDir } from './tools.ts';
+import { copyMudran, MUDRAN, tempDir } from './tools.ts';
 
 describe('mudran build --watch', () => {
   it('rebuilds only the manuscript that was saved, on the browser it started once', async () => {
@@ -48,12 +48,8 @@ describe('mudran build --watch', () => {
   });
 
   it('rebuilds when a template under templates/epub/ is saved', async () => {
-    // A copy of mudran, so the test can edit its templates; its node_modules are the real ones.
-    const copy = await tempDir('mudran-copy-');
-    for (const entry of ['bin', 'src', 'templates', 'fonts', 'package.json', '.puppeteerrc.cjs']) {
-      await cp(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
-    }
-    await symlink(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    // A copy of mudran, so the test can edit its templates.
+    const copy = await copyMudran();
     const dir = await tempDir();
     await writeFile(path.join(dir, 'one.md'), '---\ntitle: एक\n---\n\nपाठ।\n');
     const watcher = spawn(path.join(copy, 'bin/mudran'), ['build', 'one.md', '--watch', '--format', 'epub'], {

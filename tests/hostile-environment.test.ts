@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { chmod, cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../src/input/manuscript.ts';
 import { BrowserSession } from '../src/print/browser.ts';
-import { ARTICLE, ROOT, alive, mudran, tempDir } from './tools.ts';
+import { ARTICLE, alive, copyMudran, mudran, tempDir } from './tools.ts';
 
 const exec = promisify(execFile);
 
@@ -91,12 +91,8 @@ describe('clear failures', () => {
   });
 
   it('exits 2 naming the font file when one of mudran’s fonts is missing', async () => {
-    // A copy of mudran without one font; its node_modules are the real ones.
-    const copy = await tempDir('mudran-copy-');
-    for (const entry of ['bin', 'src', 'templates', 'fonts', 'package.json', '.puppeteerrc.cjs', 'manuscript']) {
-      await cp(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
-    }
-    await symlink(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    // A copy of mudran without one font.
+    const copy = await copyMudran();
     await rm(path.join(copy, 'fonts/NotoSerifDevanagari-Regular.ttf'));
     const manuscript = path.join(copy, 'manuscript/russia-pakistan.md');
     await mkdir(path.join(copy, 'dist'));

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -74,6 +74,19 @@ export function alive(pid: number): boolean {
 
 export async function tempDir(prefix = 'mudran-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * A copy of mudran a test may change (remove a font, edit a template): bin/, src/, templates/,
+ * fonts/ and the manuscripts, with the real node_modules linked in. Its path.
+ */
+export async function copyMudran(): Promise<string> {
+  const copy = await tempDir('mudran-copy-');
+  for (const entry of ['bin', 'src', 'templates', 'fonts', 'package.json', '.puppeteerrc.cjs', 'manuscript']) {
+    await cp(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+  }
+  await symlink(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+  return copy;
 }
 
 async function tool(command: string, args: string[]): Promise<string> {

@@ -8,16 +8,15 @@ import { FONTS_DIR, TEMPLATES_DIR } from '../model/paths.ts';
  * of them when a template, a font or the config file changed. Folders are watched rather than
  * files, because editors often save by writing a new file and renaming it over the old one.
  * Changes arriving while `onChange` runs are gathered into one more call. Resolves on SIGINT
- * or SIGTERM, or when `signal` aborts. Manuscripts are relative to `cwd`, the run's folder,
+ * or SIGTERM, or when `signal` aborts; `onReady` is called once every watcher is in place
+ * (the CLI says it is watching then, not before, so no save in between is missed). Manuscripts are relative to `cwd`, the run's folder,
  * where the config file is watched too.
  */
 export async function watchSources(
   manuscripts: readonly string[],
   cwd: string,
   onChange: (changed: string[]) => Promise<void>,
-  signal?: AbortSignal,
-  /** Called once every watcher is in place (the CLI says 'watching' then, not before). */
-  onReady?: () => void,
+  { signal, onReady }: { signal?: AbortSignal; onReady?: () => void } = {},
 ): Promise<void> {
   const pending = new Set<string>();
   let running: Promise<void> | undefined;

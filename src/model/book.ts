@@ -15,7 +15,7 @@ export interface Chapter {
 export interface Book {
   /** Output base name: `manuscript/russia-pakistan.md` → `russia-pakistan`. */
   name: string;
-  /** The manuscript, where rendering reports what it refused. */
+  /** The manuscript; the build reports on it what the prints refused. */
   file: VFile;
   matter: FrontMatter;
   tree: Root;

@@ -3,6 +3,7 @@ import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import { find, html } from 'property-information';
 import type { Position } from 'unist';
 import type { VFile } from 'vfile';
+import { visit } from 'unist-util-visit';
 import { reportWarning } from '../model/messages.ts';
 
 // GitHub limits classes to a few per element; a book's templates may style any class.
@@ -149,16 +150,12 @@ function describe(property: string, value: Properties[string]): string {
  * `<Http://example.org>` would lose its link with a false warning. Schemes are lowercased first.
  */
 function lowerCaseSchemes(tree: Root): void {
-  const stack: (Root | RootContent)[] = [tree];
-  for (let node = stack.pop(); node; node = stack.pop()) {
-    if (node.type === 'element') {
-      for (const name of ['href', 'src']) {
-        const value = node.properties[name];
-        if (typeof value === 'string') {
-          node.properties[name] = value.replace(/^\s*([a-z][a-z0-9+.-]*):/i, (scheme) => scheme.toLowerCase());
-        }
+  visit(tree, 'element', (node) => {
+    for (const name of ['href', 'src']) {
+      const value = node.properties[name];
+      if (typeof value === 'string') {
+        node.properties[name] = value.replace(/^\s*[a-z][a-z0-9+.-]*:/i, (scheme) => scheme.toLowerCase());
       }
     }
-    if ('children' in node) for (const child of node.children) stack.push(child);
-  }
+  });
 }

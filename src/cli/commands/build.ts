@@ -29,8 +29,7 @@ export async function build(context: CommandContext): Promise<number> {
       async (changed) => {
         await buildOnce(context, changed, formats, browser);
       },
-      undefined,
-      () => context.progress.say('watching for changes (Ctrl-C stops)'),
+      { onReady: () => context.progress.say('watching for changes (Ctrl-C stops)') },
     );
     return code;
   } finally {

@@ -16,14 +16,19 @@ export async function preview(context: CommandContext): Promise<number> {
     throw new UsageError(`--port '${context.options.port}' is not a port number, expected 0 to 65535`);
   }
   const server = await startPreview(manuscript, port, context.run);
-  // Always said, even with --quiet: it is the one thing the author needs.
-  context.progress.say(`previewing ${manuscript} on ${server.url} (Ctrl-C stops)`);
   try {
-    await watchSources([manuscript], context.run.cwd, async () => {
-      const start = performance.now();
-      await server.refresh();
-      if (!context.options.quiet) context.progress.say(`reloaded in ${Math.round(performance.now() - start)} ms`);
-    });
+    await watchSources(
+      [manuscript],
+      context.run.cwd,
+      async () => {
+        const start = performance.now();
+        await server.refresh();
+        if (!context.options.quiet) context.progress.say(`reloaded in ${Math.round(performance.now() - start)} ms`);
+      },
+      // Always said, even with --quiet: it is the one thing the author needs. Said once the
+      // watchers are in place, so a save right after it is seen.
+      { onReady: () => context.progress.say(`previewing ${manuscript} on ${server.url} (Ctrl-C stops)`) },
+    );
   } finally {
     await server.close();
   }
