@@ -1,56 +1,32 @@
 /**
- * The CommonMark spec's 652 examples (npm `commonmark-spec`, installed by `npm ci`, not copied
- * here), each as a manuscript: how many `check` crashes on (none may), how many have errors
- * (missing images, characters no font draws), and of those without errors how many EPUBs
- * epubcheck-ts finds invalid, by message. Known today: links to files the EPUB does not hold,
- * and empty lists or titles (issue 21 item 9, issue 15 item 7). Run by `make bench`.
+ * Markdown spec examples through `check` and `build --format epub` (see tests/spec-examples.ts):
+ * CommonMark's 652 from npm, and any other spec.txt given with `--spec FILE`, such as GFM's
+ * `test/spec.txt` from github/cmark-gfm (not on npm; fetch the repository). Run by `make bench`.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { checkManuscript, readManuscript } from '../src/input/manuscript.ts';
-import { epubcheckTs } from '../tests/epub-tools.ts';
+import { parseArgs } from 'node:util';
+import { commonMarkExamples, runSpecExamples, specExamples } from '../tests/spec-examples.ts';
 
-const exec = promisify(execFile);
-const MUDRAN = path.resolve(import.meta.dirname, '../bin/mudran');
-const { tests: examples } = createRequire(import.meta.url)('commonmark-spec') as {
-  tests: { markdown: string; number: number; section: string }[];
-};
-
-const dir = await mkdtemp(path.join(os.tmpdir(), 'mudran-spec-'));
-const clean: number[] = [];
-let crashes = 0;
-let unplaced = 0;
-for (const example of examples) {
-  const name = `e${example.number}.md`;
-  await writeFile(path.join(dir, name), `---\ntitle: उदाहरण ${example.number}\n---\n\n${example.markdown}`);
-  try {
-    const file = await readManuscript(name, dir);
-    await checkManuscript(file);
-    unplaced += file.messages.filter((message) => !message.line || !message.ruleId).length;
-    if (!file.messages.some((message) => message.fatal)) clean.push(example.number);
-  } catch (error) {
-    crashes += 1;
-    console.error(`example ${example.number}: ${String(error)}`);
+const { values } = parseArgs({ options: { spec: { type: 'string', multiple: true } } });
+const specs: [string, Promise<Awaited<ReturnType<typeof commonMarkExamples>>>][] = [
+  ['CommonMark (npm commonmark-spec)', commonMarkExamples()],
+  ...(values.spec ?? []).map((file): [string, ReturnType<typeof commonMarkExamples>] => [
+    file,
+    readFile(file, 'utf8').then(specExamples),
+  ]),
+];
+for (const [name, examples] of specs) {
+  const report = await runSpecExamples(await examples, await mkdtemp(path.join(os.tmpdir(), 'mudran-spec-')));
+  console.log(
+    `${name}: ${report.examples} examples; crashes ${report.crashes.length}; unplaced messages ${report.unplaced.length}`,
+  );
+  for (const line of [...report.crashes, ...report.unplaced]) console.log(`  ${line}`);
+  console.log(`  with errors (not built): ${report.withErrors.length}; built: ${report.built}`);
+  for (const [message, numbers] of report.invalid) {
+    console.log(`  ${numbers.length} EPUBs invalid: ${message} (e.g. ${numbers.slice(0, 5).join(', ')})`);
   }
-}
-await exec(MUDRAN, ['build', ...clean.map((n) => `e${n}.md`), '--format', 'epub', '--out', 'out', '--quiet'], {
-  cwd: dir,
-  env: { ...process.env, MUDRAN_SERVER: '0' },
-  maxBuffer: 64 * 1024 * 1024,
-});
-const kinds = new Map<string, number[]>();
-for (const n of clean) {
-  const report = await epubcheckTs(await readFile(path.join(dir, 'out', `e${n}.epub`)));
-  for (const message of new Set(report.messages.map((m) => m.message.replace(/"[^"]*"|: .*$/g, '…')))) {
-    kinds.set(message, [...(kinds.get(message) ?? []), n]);
-  }
-}
-console.log(`CommonMark spec examples: ${examples.length}; check crashed on ${crashes}; unplaced messages ${unplaced}`);
-console.log(`with errors (not built): ${examples.length - clean.length}; built: ${clean.length}`);
-for (const [message, numbers] of [...kinds].sort((a, b) => b[1].length - a[1].length)) {
-  console.log(`  ${numbers.length} EPUBs: ${message} (e.g. ${numbers.slice(0, 5).join(', ')})`);
+  console.log(`  examples with words lost: ${report.lostWords.size}`);
+  for (const [number, words] of report.lostWords) console.log(`    ${number}: ${words.slice(0, 8).join(' ')}`);
 }

@@ -66,3 +66,26 @@ export async function ace(file: string): Promise<AceReport> {
     ),
   };
 }
+
+/**
+ * Debian's EPUBCheck on many EPUBs in one JVM (tests/java/EpubCheckMany.java; a JVM start
+ * costs 4 s here): each file's errors and fatal errors, as EPUBCheck words them.
+ */
+export async function epubcheckMany(files: readonly string[]): Promise<Map<string, string[]>> {
+  const errors = new Map(files.map((file) => [file, [] as string[]]));
+  const driver = path.join(ROOT, 'tests/java/EpubCheckMany.java');
+  const { stdout, stderr } = await exec('java', ['-cp', '/usr/bin/epubcheck', driver, ...files], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const seen = new Set([...stdout.matchAll(/^RESULT (.+) \d+$/gm)].map((match) => match[1]));
+  const missing = files.filter((file) => !seen.has(file));
+  if (missing.length) throw new Error(`EPUBCheck did not report on ${missing.join(', ')}`);
+  for (const line of `${stdout}\n${stderr}`.split('\n')) {
+    if (!/^(ERROR|FATAL)/.test(line)) continue;
+    const base = /([^/\s]+\.epub)[/(:]/.exec(line)?.[1];
+    const file = files.find((name) => path.basename(name) === base);
+    if (!file) throw new Error(`EPUBCheck message for no file: ${line}`);
+    errors.get(file)?.push(line.replace(/ \(with xmlns:ns=.*$/, '').replace(/; expected attribute .*$/, ''));
+  }
+  return errors;
+}

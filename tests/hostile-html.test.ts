@@ -225,24 +225,75 @@ describe('hostile files and front matter', () => {
   });
 });
 
-describe('links in the PDFs', () => {
-  it('never point at the print page’s internal origin: relative links print as text', async () => {
+describe('links', () => {
+  it('lead only into the book or to absolute addresses, in every output; the others print as text with a warning', async () => {
     const dir = await tempDir();
     await writeFile(
       path.join(dir, 'x.md'),
-      `---\ntitle: कड़ियाँ\n---\n\n[अगला अध्याय](chapter2.md), [ऊपर](../index.html) और [बाहर](https://example.org/) और [यहीं](#कड़ियाँ)।\n`,
+      [
+        '---\ntitle: कड़ियाँ\n---\n',
+        '## कड़ियाँ\n',
+        '[अगला अध्याय](chapter2.md), [ऊपर](../index.html) और [बाहर](https://example.org/) और [यहीं](#कड़ियाँ)।\n',
+        '[कहीं नहीं](#अनुपस्थित) और <a href="https://exa mple.org">टूटा पता</a> और [मूल](/uri)।\n',
+      ].join('\n'),
     );
     const out = await tempDir();
-    const run = await mudran(['build', 'x.md', '--out', out, '--format', 'pdf,handout'], { cwd: dir });
+    const run = await mudran(['build', 'x.md', '--out', out, '--format', 'pdf,handout,epub'], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
+    const warnings = run.stderr.split('\n').filter((line) => line.includes('[link-target]'));
+    expect(warnings.map((line) => line.replace(/: warning: .*/, ''))).toEqual([
+      'x.md:7:1',
+      'x.md:7:29',
+      'x.md:9:1',
+      'x.md:9:28',
+      'x.md:9:75',
+    ]);
+    expect(run.stderr).toContain('Unexpected link to a file (`chapter2.md`)');
+    expect(run.stderr).toContain('Unexpected link to `#अनुपस्थित`');
+    expect(run.stderr).toContain('Unexpected malformed address `https://exa mple.org`');
     for (const pdf of ['x.pdf', 'x-handout.pdf']) {
       // Uncompressed, out of object streams, so every link's URI can be read.
       const plain = path.join(out, `plain-${pdf}`);
       await promisify(execFile)('qpdf', ['--qdf', '--object-streams=disable', path.join(out, pdf), plain]);
       const bytes = (await readFile(plain)).toString('latin1');
       expect(bytes, pdf).not.toContain('mudran.invalid');
-      expect(bytes, pdf).toContain('https://example.org/');
+      expect(
+        [...bytes.matchAll(/\/URI \(([^)]*)\)/g)].map((match) => match[1]),
+        pdf,
+      ).toEqual(['https://example.org/']);
       expect(await pdfText(path.join(out, pdf))).toContain('अगला अध्याय');
+    }
+    const epub = await readEpub(await readFile(path.join(out, 'x.epub')));
+    const chapter = await epub.text('OEBPS/chapter-01.xhtml');
+    expect([...chapter.matchAll(/<a [^>]*href="([^"]*)"/g)].map((match) => match[1])).toEqual([
+      'https://example.org/',
+      '#कड़ियाँ',
+    ]);
+    expect(chapter).toContain('टूटा पता');
+    const report = await epubcheck(path.join(out, 'x.epub'));
+    expect(report.messages.filter((message) => /ERROR|FATAL/.test(message.severity))).toEqual([]);
+  });
+});
+
+describe('a book with nothing to list', () => {
+  it('warns at empty headings and removes them; a text that is all removed markup still makes a valid EPUB', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'headings.md'), '---\ntitle: शीर्षक\n---\n\n## \n#\n### ###\n\nपाठ।\n');
+    await writeFile(path.join(dir, 'empty.md'), '---\ntitle: खाली\n---\n\n<!DOCTYPE html>\n');
+    const out = await tempDir();
+    const run = await mudran(['build', 'headings.md', 'empty.md', '--out', out, '--format', 'epub'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr.match(/^headings\.md:\d+:1: warning: Unexpected empty heading.*\[heading-empty\]$/gm)).toEqual([
+      'headings.md:5:1: warning: Unexpected empty heading, expected its text; removed [heading-empty]',
+      'headings.md:6:1: warning: Unexpected empty heading, expected its text; removed [heading-empty]',
+      'headings.md:7:1: warning: Unexpected empty heading, expected its text; removed [heading-empty]',
+    ]);
+    for (const name of ['headings', 'empty']) {
+      const report = await epubcheck(path.join(out, `${name}.epub`));
+      expect(
+        report.messages.filter((message) => /ERROR|FATAL/.test(message.severity)),
+        name,
+      ).toEqual([]);
     }
   });
 });

@@ -155,7 +155,10 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
     tocTitle: LABELS.toc,
     landmarksTitle: LABELS.landmarks,
     pageListTitle: LABELS.pageList,
-    toc: navigation.toc,
+    // A book whose text is empty (all of it removed markup) still needs an entry: its title page.
+    toc: navigation.toc.length
+      ? navigation.toc
+      : [{ title: matter.title, href: 'title-page.xhtml', navId: 'nav-1', playOrder: 1, children: [] }],
     tocDepth: navigation.toc.some((entry) => entry.children.length) ? 2 : 1,
     pages: navigation.pages,
     maxPage: Math.max(0, ...navigation.pages.map((page) => Number(page.label))),

@@ -1,6 +1,6 @@
 import type { Root } from 'hast';
 import { headingRank } from 'hast-util-heading-rank';
-import { toString } from 'hast-util-to-string';
+import { headingText } from '../model/book.ts';
 import { visit } from 'unist-util-visit';
 
 /** One content document of the EPUB, as the navigation sees it. */
@@ -52,7 +52,7 @@ export function buildNavigation(documents: readonly NavDocument[]): Navigation {
       const rank = headingRank(node);
       // A chapter's own `<h1>` is the file's entry above: it points at where the file begins.
       if (rank === 2) {
-        targets.push({ href, title: toString(node), rank, fileIndex, position });
+        targets.push({ href, title: headingText(node), rank, fileIndex, position });
       } else if (node.properties['role'] === 'doc-pagebreak') {
         targets.push({ href, title: String(node.properties['ariaLabel']), rank: 'page', fileIndex, position });
       }

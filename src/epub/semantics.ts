@@ -5,7 +5,8 @@ import { visitParents } from 'unist-util-visit-parents';
 
 /**
  * Gives a chapter's tree the structural semantics reading systems and assistive technology use:
- * each `epub:type` with its matching DPUB-ARIA role, and table headers with their scope.
+ * each `epub:type` with its matching DPUB-ARIA role, table headers with their scope and
+ * column alignment as a class.
  * Works on a copy; the print renderers keep the plain tree.
  */
 export function addEpubSemantics(tree: Root): Root {
@@ -18,9 +19,15 @@ export function addEpubSemantics(tree: Root): Root {
       Object.assign(properties, { 'epub:type': 'noteref', role: 'doc-noteref' });
     } else if (node.tagName === 'a' && 'dataFootnoteBackref' in properties) {
       Object.assign(properties, { 'epub:type': 'backlink', role: 'doc-backlink' });
-    } else if (node.tagName === 'th' && properties['scope'] === undefined) {
+    }
+    if (node.tagName === 'th' && properties['scope'] === undefined) {
       const inHead = ancestors.some((ancestor) => ancestor.type === 'element' && ancestor.tagName === 'thead');
       properties['scope'] = inHead ? 'col' : 'row';
+    }
+    // GFM column alignment arrives as `align`, which EPUB's XHTML does not allow: a class says it.
+    if ((node.tagName === 'th' || node.tagName === 'td') && typeof properties['align'] === 'string') {
+      properties['className'] = [...classesOf(properties['className']), `align-${properties['align']}`];
+      delete properties['align'];
     }
   });
   return copy;
@@ -76,4 +83,8 @@ function decodeFragment(fragment: string): string {
   } catch {
     return fragment;
   }
+}
+
+function classesOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(/\s+/) : [];
 }

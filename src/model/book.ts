@@ -1,5 +1,6 @@
 import type { Element, Root } from 'hast';
 import { toString } from 'hast-util-to-string';
+import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { FrontMatter } from './front-matter.ts';
 
@@ -32,7 +33,7 @@ export function splitChapters(tree: Root, bookTitle: string): Chapter[] {
     if (isH1(node)) {
       current = {
         id: String(node.properties['id']),
-        title: toString(node),
+        title: headingText(node),
         tree: { type: 'root', children: [] },
       };
       chapters.push(current);
@@ -48,4 +49,16 @@ export function splitChapters(tree: Root, bookTitle: string): Chapter[] {
 
 function isH1(node: Root['children'][number]): node is Element {
   return node.type === 'element' && node.tagName === 'h1';
+}
+
+/** A heading's text, or the `alt` of the images it holds. */
+export function headingText(heading: Element): string {
+  const text = toString(heading).trim();
+  if (text) return text;
+  const alts: string[] = [];
+  visit(heading, 'element', (node) => {
+    const alt = node.tagName === 'img' ? node.properties['alt'] : undefined;
+    if (typeof alt === 'string' && alt.trim()) alts.push(alt.trim());
+  });
+  return alts.join(' ');
 }

@@ -12,6 +12,7 @@ import { loadFontStacks, type FontStacks } from '../fonts/stack.ts';
 import rehypeHeadingIds from './rehype-heading-ids.ts';
 import rehypeImages from './rehype-images.ts';
 import rehypeLangRuns from './rehype-lang-runs.ts';
+import rehypeLinks from './rehype-links.ts';
 import rehypeSanitizeBook from './rehype-sanitize-book.ts';
 import rehypeShapingCheck from './rehype-shaping-check.ts';
 import rehypeTypography from './rehype-typography.ts';
@@ -56,6 +57,8 @@ function createProcessor(fonts: FontStacks, defaults: FrontMatterDefaults) {
       .use(rehypeLangRuns)
       // Heading ids that keep Devanagari intact.
       .use(rehypeHeadingIds)
+      // Links lead into the book or to absolute addresses; empty headings go.
+      .use(rehypeLinks)
   );
 }
 

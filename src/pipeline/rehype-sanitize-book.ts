@@ -108,6 +108,7 @@ export default function rehypeSanitizeBook() {
         );
       }
     }
+    unwrapBlocksInPhrasing(clean);
     return clean;
   };
 }
@@ -157,5 +158,25 @@ function lowerCaseSchemes(tree: Root): void {
         node.properties[name] = value.replace(/^\s*[a-z][a-z0-9+.-]*:/i, (scheme) => scheme.toLowerCase());
       }
     }
+  });
+}
+
+/** Elements whose content may only be phrasing (text-level) content. */
+const PHRASING_ONLY = new Set([
+  ...['p', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'span', 'em', 'strong', 'b', 'i', 'u', 's', 'code'],
+  ...['small', 'mark', 'sub', 'sup', 'cite', 'abbr', 'q', 'bdi', 'bdo', 'kbd', 'samp', 'var', 'dfn'],
+]);
+
+/**
+ * The HTML parser nests a paragraph or a `<div>` inside `<pre>` or `<span>` when raw HTML opens
+ * one around Markdown (`<pre>` … blank line … `_text_` … `</pre>`): browsers show it, but XHTML's
+ * content model (and so EPUBCheck) refuses it. Such a block gives way to its children; no text is lost.
+ */
+function unwrapBlocksInPhrasing(tree: Root): void {
+  visit(tree, 'element', (node, index, parent) => {
+    if (index === undefined || parent?.type !== 'element' || !PHRASING_ONLY.has(parent.tagName)) return;
+    if (node.tagName !== 'p' && node.tagName !== 'div') return;
+    parent.children.splice(index, 1, ...node.children);
+    return index;
   });
 }

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Root } from 'hast';
 import { h } from 'hastscript';
-import { visit } from 'unist-util-visit';
 import type { Book } from '../model/book.ts';
 import { TEMPLATES_DIR } from '../model/paths.ts';
 import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
@@ -40,7 +39,7 @@ export async function bookDocument(book: Book, plan: BookPlan): Promise<string> 
     title: escapeMarkup(matter.title),
     pageStyle: bookPageStyle(book, plan),
     titleBlock: toHtmlString(titleBlock(matter, 'book')),
-    body: toHtmlString(withoutRelativeLinks(bookBody(book, plan))),
+    body: toHtmlString(bookBody(book, plan)),
   });
 }
 
@@ -51,32 +50,11 @@ export async function handoutDocument(book: Book): Promise<string> {
     lang: escapeMarkup(matter.lang),
     title: escapeMarkup(matter.title),
     titleBlock: toHtmlString(titleBlock(matter, 'handout')),
-    body: toHtmlString(withoutRelativeLinks(book.tree)),
+    body: toHtmlString(book.tree),
     headerLeft: cssString(matter.title),
     headerRight: cssString(matter.source ?? matter.publisher ?? ''),
     digits: matter.digits === 'devanagari' ? 'devanagari' : 'decimal',
   });
-}
-
-/**
- * The print page is loaded from the sandbox's origin, so a relative link (`chapter2.md`) would
- * point at `http://mudran.invalid/…` in the PDF: it prints as its text. Links within the book
- * (`#id`) and absolute ones stay.
- */
-function withoutRelativeLinks(tree: Root): Root {
-  const copy = structuredClone(tree);
-  visit(copy, 'element', (element) => {
-    const href = element.properties['href'];
-    if (
-      element.tagName === 'a' &&
-      typeof href === 'string' &&
-      !href.startsWith('#') &&
-      !/^[a-z][a-z0-9+.-]*:/i.test(href)
-    ) {
-      delete element.properties['href'];
-    }
-  });
-  return copy;
 }
 
 async function readTemplate(layout: PrintLayout): Promise<string> {
