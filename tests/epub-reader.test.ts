@@ -126,8 +126,8 @@ describe('the EPUB in epub.js', () => {
     );
     expect((await fontsUsedFor('h1'))[0]).toMatchObject({ familyName: 'Noto Serif Devanagari', isCustomFont: true });
 
-    frame = await display('toc.xhtml');
-    expect(await frame.evaluate(() => document.querySelector('nav ol ol a')?.textContent)).toBe(
+    frame = await display('contents.xhtml');
+    expect(await frame.evaluate(() => document.querySelector('.contents ol ol a')?.textContent)).toBe(
       'पाकिस्तान के नजदीक जाता दिख रहा रूस',
     );
   });

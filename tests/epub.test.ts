@@ -114,6 +114,7 @@ describe('the container', () => {
       'OEBPS/chapter-02.xhtml',
       'OEBPS/chapter-03.xhtml',
       'OEBPS/content.opf',
+      'OEBPS/contents.xhtml',
       'OEBPS/cover.xhtml',
       'OEBPS/fonts/NotoSerif-Bold.ttf',
       'OEBPS/fonts/NotoSerif-Italic.ttf',
@@ -151,6 +152,14 @@ describe('the package document', () => {
     expect(opf).toMatch(
       /<dc:identifier id="book-id">urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}</,
     );
+  });
+
+  it('is named by its ISBN when it has one, under one title (issue 15 items 5, 8)', async () => {
+    const multi = await built.multi.epub.text('OEBPS/content.opf');
+    expect(multi).toContain('<dc:identifier id="book-id">urn:isbn:9780306406157</dc:identifier>');
+    expect(multi.match(/<dc:title/g)).toHaveLength(1);
+    expect(multi).toContain('<dc:title id="title">तीन अध्याय</dc:title>');
+    expect(multi).toContain('<dc:description>अध्यायों और खंडों वाली एक परीक्षण पुस्तक</dc:description>');
   });
 
   it('makes the EPUB Accessibility 1.1 claim with its metadata', () => {
@@ -214,12 +223,27 @@ describe('the content documents', () => {
     const last = await epub.text('OEBPS/chapter-03.xhtml');
     expect(first).toContain('<section epub:type="chapter" role="doc-chapter" aria-labelledby="पहला-अध्याय">');
     expect(first).toContain('<th scope="col">शहर</th>');
-    // The note reference points into the last chapter, where the notes are gathered.
+    // Each note sits in the chapter that calls it, as an aside reading systems show as a pop-up
+    // (issue 15 items 2, 3), and begins with its number, which leads back to the call (item 4: no ↩).
+    expect(first).toMatch(/<a href="#fn-fn-नोट" id="fn-fnref-नोट" [^>]*epub:type="noteref" role="doc-noteref">1<\/a>/);
     expect(first).toMatch(
-      /<a href="chapter-03\.xhtml#fn-fn-नोट" id="fn-fnref-नोट" [^>]*epub:type="noteref" role="doc-noteref">/,
+      /<section class="footnotes" aria-label="टिप्पणियाँ"><aside id="fn-fn-नोट" epub:type="footnote" role="doc-footnote"><p><a href="#fn-fnref-नोट" epub:type="backlink" role="doc-backlink" aria-label="पाठ पर लौटें">1<\/a> /,
     );
-    expect(last).toMatch(/<section data-footnotes="" [^>]*epub:type="endnotes" role="doc-endnotes">/);
-    expect(last).toMatch(/<a href="chapter-01\.xhtml#fn-fnref-नोट" [^>]*epub:type="backlink" role="doc-backlink">/);
+    expect(last).not.toContain('footnote');
+    // A note called again in chapter 2 has a copy there; a note in a table cell sits after it.
+    const second = await epub.text('OEBPS/chapter-02.xhtml');
+    expect([...second.matchAll(/<aside id="([^"]+)" epub:type="footnote"/g)].map((m) => m[1])).toEqual([
+      'fn-fn-नोट-2',
+      'fn-fn-दूरी',
+    ]);
+    expect(second).toMatch(/<a href="#fn-fn-नोट-2" id="fn-fnref-नोट-2" [^>]*epub:type="noteref"/);
+    // GFM column alignment as classes: EPUB's XHTML has no `align` (issue 15 item 7).
+    expect(second).toContain('<th scope="col" class="align-left">राज्य</th>');
+    expect(second).toContain('<td class="align-center">तिरुवनंतपुरम</td>');
+    expect(second).toContain('<td class="align-right">2,600</td>');
+    expect(second).not.toContain('align=');
+    expect(second).toContain('<input type="checkbox" checked="" disabled="" aria-label="पूरा" />');
+    expect(`${first}${last}`).not.toContain('↩');
   });
 
   it('show the rendered cover on its own page with Hindi alternative text', async () => {
@@ -262,7 +286,8 @@ describe('the navigation', () => {
         ],
       ],
       ['chapter-02.xhtml', 'दूसरा अध्याय', [['chapter-02.xhtml#तीसरा-खंड', 'तीसरा खंड']]],
-      ['chapter-03.xhtml', 'तीसरा अध्याय', [['chapter-03.xhtml#footnote-label', 'टिप्पणियाँ']]],
+      // The notes are no section of the last chapter (issue 15 item 2).
+      ['chapter-03.xhtml', 'तीसरा अध्याय', []],
     ];
     const nav = await epub.text('OEBPS/toc.xhtml');
     const toc = /<nav epub:type="toc" role="doc-toc"[^>]*>([\s\S]*?)<\/nav>/.exec(nav)?.[1] ?? '';
@@ -300,9 +325,24 @@ describe('the navigation', () => {
     expect([...landmarks.matchAll(/<a epub:type="([^"]+)" href="([^"]+)">/g)].map((m) => [m[1], m[2]])).toEqual([
       ['cover', 'cover.xhtml'],
       ['titlepage', 'title-page.xhtml'],
-      ['toc', 'toc.xhtml#toc'],
+      ['toc', 'contents.xhtml'],
       ['bodymatter', 'chapter-01.xhtml'],
     ]);
+  });
+
+  it('keeps the navigation document out of the reading order; the contents are a page of their own', async () => {
+    // Issue 15 item 1: MuPDF, FBReader and pandoc show a spine nav's hidden landmarks and page-list.
+    const opf = await built.article.epub.text('OEBPS/content.opf');
+    const spine = [...(/<spine[^>]*>([\s\S]*?)<\/spine>/.exec(opf)?.[1] ?? '').matchAll(/idref="([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(spine).toEqual(['cover', 'title-page', 'contents', 'chapter-01']);
+    expect(opf).toContain('<item id="nav" href="toc.xhtml" media-type="application/xhtml+xml" properties="nav"/>');
+    const contents = await built.article.epub.text('OEBPS/contents.xhtml');
+    expect(contents).toContain(
+      '<section class="contents" role="doc-toc" aria-labelledby="contents-title"><h1 id="contents-title">विषय-सूची</h1>',
+    );
+    expect(contents).not.toMatch(/मार्गदर्शिका|पृष्ठ-सूची/);
   });
 
   it('places each page-break where that page of the A5 book begins', async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
+import type { Element } from 'hast';
 import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import { splitChapters, type Book } from '../model/book.ts';
@@ -12,8 +13,9 @@ import { toXhtml } from './xhtml.ts';
 import { readCover, renderCover, type CoverImage } from '../print/cover.ts';
 import { TEMPLATES_DIR } from '../model/paths.ts';
 import { titleBlock } from '../print/document.ts';
-import { buildNavigation, type NavDocument } from './navigation.ts';
+import { buildNavigation, type NavDocument, type TocEntry } from './navigation.ts';
 import { paginateBook, type MarkerPages, type Pagination } from './pagination.ts';
+import { placeNotes } from './notes.ts';
 import { packEpub } from './package.ts';
 import { addEpubSemantics, chapterSection, linkAcrossDocuments } from './semantics.ts';
 
@@ -77,7 +79,7 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
   const coverHref = `images/cover.${inputs.cover.extension}`;
   const coverAlt = LABELS.coverAlt(matter.title, authors.join(', '));
 
-  const chapters = inputs.pagination ? splitChapters(inputs.pagination.tree, matter.title) : book.chapters;
+  const chapters = placeNotes(inputs.pagination ? splitChapters(inputs.pagination.tree, matter.title) : book.chapters);
   const chapterDocuments: NavDocument[] = chapters.map((chapter, index) => {
     const hasHeading = chapter.id !== 'text';
     return {
@@ -90,6 +92,10 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
   const images = await packImages(book.images, chapterDocuments);
   const navigation = buildNavigation(chapterDocuments);
   const firstChapter = chapterDocuments[0]?.filename ?? 'title-page.xhtml';
+  // A book whose text is empty (all of it removed markup) still needs an entry: its title page.
+  const toc: TocEntry[] = navigation.toc.length
+    ? navigation.toc
+    : [{ title: matter.title, href: 'title-page.xhtml', navId: 'nav-1', playOrder: 1, children: [] }];
 
   const documents = [
     {
@@ -115,6 +121,17 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
         type: 'root',
         children: [h('section.title-block', { 'epub:type': 'titlepage' }, titleBlock(matter, 'epub').children)],
       }),
+    },
+    {
+      // The contents a reader pages through; the navigation document itself stays out of the
+      // spine, or MuPDF, FBReader and pandoc show its hidden landmarks and page-list as text.
+      id: 'contents',
+      filename: 'contents.xhtml',
+      title: LABELS.toc,
+      bodyType: 'frontmatter',
+      beforeToc: true,
+      excludeFromToc: true,
+      xhtml: toXhtml({ type: 'root', children: [contentsPage(toc)] }),
     },
     ...chapterDocuments.map((document) => ({
       id: path.basename(document.filename, '.xhtml'),
@@ -155,17 +172,14 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
     tocTitle: LABELS.toc,
     landmarksTitle: LABELS.landmarks,
     pageListTitle: LABELS.pageList,
-    // A book whose text is empty (all of it removed markup) still needs an entry: its title page.
-    toc: navigation.toc.length
-      ? navigation.toc
-      : [{ title: matter.title, href: 'title-page.xhtml', navId: 'nav-1', playOrder: 1, children: [] }],
+    toc,
     tocDepth: navigation.toc.some((entry) => entry.children.length) ? 2 : 1,
     pages: navigation.pages,
     maxPage: Math.max(0, ...navigation.pages.map((page) => Number(page.label))),
     landmarks: [
       { type: 'cover', guideType: 'cover', href: 'cover.xhtml', label: LABELS.cover },
       { type: 'titlepage', guideType: 'title-page', href: 'title-page.xhtml', label: LABELS.titlePage },
-      { type: 'toc', guideType: 'toc', href: 'toc.xhtml#toc', label: LABELS.toc },
+      { type: 'toc', guideType: 'toc', href: 'contents.xhtml', label: LABELS.toc },
       { type: 'bodymatter', guideType: 'text', href: firstChapter, label: LABELS.body },
     ],
   };
@@ -204,6 +218,21 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
   );
 }
 
+/** The contents as a page of the book: chapters with their sections, each a link. */
+function contentsPage(toc: readonly TocEntry[]): Element {
+  const list = (entries: readonly TocEntry[]): Element =>
+    h(
+      'ol',
+      entries.map((entry) =>
+        h('li', [h('a', { href: entry.href }, entry.title), ...(entry.children.length ? [list(entry.children)] : [])]),
+      ),
+    );
+  return h('section.contents', { role: 'doc-toc', ariaLabelledBy: 'contents-title' }, [
+    h('h1#contents-title', LABELS.toc),
+    list(toc),
+  ]);
+}
+
 /**
  * The manuscript's checked images, packed as `images/image-N.ext` (ASCII names), with each
  * chapter's `<img src>` pointed at its copy. Only files the image check accepted are read.
@@ -235,10 +264,11 @@ async function packImages(
 }
 
 /**
- * A name-based UUID from what identifies the book (title, authors, publisher, language), so every
+ * The book's ISBN when it has one (stores key on it); otherwise a name-based UUID from what identifies the book (title, authors, publisher, language), so every
  * build of the same book carries the same identifier and reading systems keep their bookmarks.
  */
 function bookIdentifier(matter: FrontMatter): string {
+  if (matter.isbn) return `urn:isbn:${matter.isbn}`;
   const name = JSON.stringify([matter.title, authorsOf(matter), matter.publisher ?? '', matter.lang]);
   const hex = createHash('sha256').update(name).digest('hex');
   const variant = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);

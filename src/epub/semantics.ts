@@ -3,6 +3,8 @@ import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import { visitParents } from 'unist-util-visit-parents';
 
+const TASK_LABELS = { done: 'पूरा', open: 'अधूरा' };
+
 /**
  * Gives a chapter's tree the structural semantics reading systems and assistive technology use:
  * each `epub:type` with its matching DPUB-ARIA role, table headers with their scope and
@@ -13,16 +15,16 @@ export function addEpubSemantics(tree: Root): Root {
   const copy = structuredClone(tree);
   visitParents(copy, 'element', (node, ancestors) => {
     const { properties } = node;
-    if (node.tagName === 'section' && 'dataFootnotes' in properties) {
-      Object.assign(properties, { 'epub:type': 'endnotes', role: 'doc-endnotes' });
-    } else if (node.tagName === 'a' && 'dataFootnoteRef' in properties) {
+    if (node.tagName === 'a' && 'dataFootnoteRef' in properties) {
       Object.assign(properties, { 'epub:type': 'noteref', role: 'doc-noteref' });
-    } else if (node.tagName === 'a' && 'dataFootnoteBackref' in properties) {
-      Object.assign(properties, { 'epub:type': 'backlink', role: 'doc-backlink' });
     }
     if (node.tagName === 'th' && properties['scope'] === undefined) {
       const inHead = ancestors.some((ancestor) => ancestor.type === 'element' && ancestor.tagName === 'thead');
       properties['scope'] = inHead ? 'col' : 'row';
+    }
+    // A GFM task list's checkbox needs a name of its own for assistive technology (Ace: label).
+    if (node.tagName === 'input' && properties['type'] === 'checkbox' && properties['ariaLabel'] === undefined) {
+      properties['ariaLabel'] = properties['checked'] ? TASK_LABELS.done : TASK_LABELS.open;
     }
     // GFM column alignment arrives as `align`, which EPUB's XHTML does not allow: a class says it.
     if ((node.tagName === 'th' || node.tagName === 'td') && typeof properties['align'] === 'string') {

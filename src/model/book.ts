@@ -1,4 +1,4 @@
-import type { Element, Root } from 'hast';
+import type { Element, Root, RootContent } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
@@ -61,4 +61,28 @@ export function headingText(heading: Element): string {
     if (typeof alt === 'string' && alt.trim()) alts.push(alt.trim());
   });
   return alts.join(' ');
+}
+
+/** The footnote items remark-rehype gathered at the end, by id, without their back links. */
+export function footnoteItems(tree: Root): Map<string, Element> {
+  const items = new Map<string, Element>();
+  for (const node of tree.children) {
+    if (!isFootnotes(node)) continue;
+    // A copy: the tree is shared by every output.
+    const section = structuredClone(node);
+    visit(section, 'element', (node, index, parent) => {
+      // Back links (↩) lead nowhere on paper; the EPUB makes its own.
+      if (node.properties['dataFootnoteBackref'] !== undefined && parent && index !== undefined) {
+        parent.children.splice(index, 1);
+        return index;
+      }
+      if (node.tagName === 'li' && node.properties['id']) items.set(String(node.properties['id']), node);
+      return undefined;
+    });
+  }
+  return items;
+}
+
+export function isFootnotes(node: RootContent): node is Element {
+  return node.type === 'element' && node.properties['dataFootnotes'] !== undefined;
 }

@@ -26,6 +26,18 @@ export const frontMatterSchema = z.object({
   rights: nonEmpty.optional(),
   trim: z.enum(['A5', 'A4', '6x9in', '5.5x8.5in'], 'one of A5, A4, 6x9in, 5.5x8.5in').default('A5'),
   digits: z.enum(['international', 'devanagari'], 'international or devanagari').default('international'),
+  // YAML reads an ISBN written without hyphens as a number.
+  isbn: z
+    .union([z.string(), z.number().int()], 'an ISBN such as 978-0-306-40615-7')
+    .transform((value) => String(value).replace(/[\s-]/g, '').toUpperCase())
+    .pipe(
+      z
+        .string()
+        .regex(/^(\d{9}[\dX]|\d{13})$/, 'an ISBN of 10 or 13 digits, such as 978-0-306-40615-7')
+        .refine(hasIsbnCheckDigit, 'an ISBN whose last digit is its check digit'),
+    )
+    .transform(isbn13)
+    .optional(),
   cover: z
     .string()
     .regex(/\.(png|jpe?g)$/i, 'a PNG or JPEG file such as cover.jpg')
@@ -56,4 +68,22 @@ function isCalendarDate(text: string): boolean {
   const [year = 0, month = 1, day = 1] = text.split('-').map(Number);
   if (month < 1 || month > 12 || day < 1) return false;
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Whether an ISBN-10 (weights 10…1, mod 11, X for 10) or ISBN-13 (weights 1, 3, mod 10) adds up. */
+function hasIsbnCheckDigit(isbn: string): boolean {
+  if (!/^(\d{9}[\dX]|\d{13})$/.test(isbn)) return true;
+  const digits = [...isbn].map((digit) => (digit === 'X' ? 10 : Number(digit)));
+  if (digits.length === 10) {
+    return digits.reduce((sum, digit, index) => sum + digit * (10 - index), 0) % 11 === 0;
+  }
+  return digits.reduce((sum, digit, index) => sum + digit * (index % 2 ? 3 : 1), 0) % 10 === 0;
+}
+
+/** The 13-digit form stores key on: an ISBN-10 gets the 978 prefix and a new check digit. */
+function isbn13(isbn: string): string {
+  if (isbn.length === 13) return isbn;
+  const body = `978${isbn.slice(0, 9)}`;
+  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * (index % 2 ? 3 : 1), 0);
+  return `${body}${(10 - (sum % 10)) % 10}`;
 }

@@ -40,6 +40,8 @@ function createProcessor(fonts: FontStacks, defaults: FrontMatterDefaults) {
       .use(remarkRehype, {
         footnoteLabel: 'टिप्पणियाँ',
         footnoteBackLabel: 'पाठ पर लौटें',
+        // Not GitHub's `sr-only`, which no stylesheet of the book defines.
+        footnoteLabelProperties: {},
         clobberPrefix: 'fn-',
         allowDangerousHtml: true,
       })

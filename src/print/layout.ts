@@ -1,7 +1,7 @@
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
-import type { Book, Chapter } from '../model/book.ts';
+import { footnoteItems, isFootnotes, type Book, type Chapter } from '../model/book.ts';
 import { authorsOf, type Digits, type FrontMatter, type Trim } from '../model/front-matter.ts';
 
 /**
@@ -145,30 +145,6 @@ function chapterSection(chapter: Chapter, index: number, notes: Map<string, Elem
     hasHeading ? {} : { id: chapter.id },
     [...body, ...chapterNotes],
   );
-}
-
-/** The footnote items remark-rehype gathered at the end, by id, without their back links. */
-function footnoteItems(tree: Root): Map<string, Element> {
-  const items = new Map<string, Element>();
-  for (const node of tree.children) {
-    if (!isFootnotes(node)) continue;
-    // A copy: the same tree feeds the EPUB, which keeps its back links.
-    const section = structuredClone(node);
-    visit(section, 'element', (node, index, parent) => {
-      // Back links (↩) lead nowhere on paper.
-      if (node.properties['dataFootnoteBackref'] !== undefined && parent && index !== undefined) {
-        parent.children.splice(index, 1);
-        return index;
-      }
-      if (node.tagName === 'li' && node.properties['id']) items.set(String(node.properties['id']), node);
-      return undefined;
-    });
-  }
-  return items;
-}
-
-function isFootnotes(node: RootContent): node is Element {
-  return node.type === 'element' && node.properties['dataFootnotes'] !== undefined;
 }
 
 function hastText(node: Element): string {
