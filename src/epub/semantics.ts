@@ -1,9 +1,10 @@
-import type { Element, Root } from 'hast';
+import type { Element, ElementContent, Root } from 'hast';
 import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import { visitParents } from 'unist-util-visit-parents';
 
 const TASK_LABELS = { done: 'पूरा', open: 'अधूरा' };
+const VERBATIM = new Set(['code', 'kbd', 'pre', 'samp']);
 
 /**
  * Gives a chapter's tree the structural semantics reading systems and assistive technology use:
@@ -22,9 +23,24 @@ export function addEpubSemantics(tree: Root): Root {
       const inHead = ancestors.some((ancestor) => ancestor.type === 'element' && ancestor.tagName === 'thead');
       properties['scope'] = inHead ? 'col' : 'row';
     }
-    // A GFM task list's checkbox needs a name of its own for assistive technology (Ace: label).
-    if (node.tagName === 'input' && properties['type'] === 'checkbox' && properties['ariaLabel'] === undefined) {
-      properties['ariaLabel'] = properties['checked'] ? TASK_LABELS.done : TASK_LABELS.open;
+    // A GFM task list's checkbox: reading systems draw a form control with the text's font, whose
+    // ballot boxes none of the book's fonts has (MuPDF drew nothing). Written as text the fonts
+    // draw, and named for assistive technology.
+    if (node.tagName === 'input' && properties['type'] === 'checkbox') {
+      const done = Boolean(properties['checked']);
+      Object.assign(node, {
+        tagName: 'span',
+        properties: {
+          className: ['task', 'latin'],
+          role: 'img',
+          ariaLabel: done ? TASK_LABELS.done : TASK_LABELS.open,
+        },
+        children: [{ type: 'text', value: done ? '[×]' : '[ ]' }],
+      });
+    }
+    // Code is not marked by language, so its Latin runs are marked by script (see epub.css).
+    if (VERBATIM.has(node.tagName)) {
+      node.children = node.children.flatMap((child) => (child.type === 'text' ? scriptRuns(child.value) : [child]));
     }
     // GFM column alignment arrives as `align`, which EPUB's XHTML does not allow: a class says it.
     if ((node.tagName === 'th' || node.tagName === 'td') && typeof properties['align'] === 'string') {
@@ -89,4 +105,14 @@ function decodeFragment(fragment: string): string {
 
 function classesOf(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(/\s+/) : [];
+}
+
+/** A text split into Devanagari runs (left as text) and runs of anything else (`<span class="latin">`). */
+function scriptRuns(text: string): ElementContent[] {
+  return text
+    .split(/(\p{Script=Devanagari}[\p{Script=Devanagari}\p{M}\s\u200C\u200D]*)/u)
+    .filter(Boolean)
+    .map((run) =>
+      /^\p{Script=Devanagari}/u.test(run) || run.trim() === '' ? { type: 'text', value: run } : h('span.latin', run),
+    );
 }
