@@ -381,3 +381,29 @@ describe('the navigation', () => {
     expect([...ncx.matchAll(/<pageTarget [^>]*value="(\d+)"/g)].map((m) => Number(m[1]))).toEqual(listed);
   });
 });
+
+describe('the Kobo edition (--format kepub)', () => {
+  it('marks every sentence as kepubify does, keeps every word, and passes EPUBCheck', async () => {
+    const out = await tempDir();
+    const run = await mudran(['build', MULTI_CHAPTER, '--out', out, '--format', 'epub,kepub']);
+    expect(run.code, run.stderr).toBe(0);
+    const file = path.join(out, 'input.kepub.epub');
+    const report = await epubcheck(file);
+    expect(report.messages.filter((message) => /ERROR|FATAL/.test(message.severity))).toEqual([]);
+    const kepub = await readEpub(await readFile(file));
+    const epub = await readEpub(await readFile(path.join(out, 'input.epub')));
+    const textOf = (xhtml: string) => xhtml.replace(/<[^>]+>/g, '').replace(/\s+/g, '');
+    for (const chapter of ['OEBPS/chapter-01.xhtml', 'OEBPS/chapter-02.xhtml', 'OEBPS/chapter-03.xhtml']) {
+      const marked = await kepub.text(chapter);
+      expect(marked).toContain('<div id="book-columns"><div id="book-inner">');
+      const ids = [...marked.matchAll(/<span class="koboSpan" id="(kobo\.\d+\.\d+)">/g)].map((match) => match[1]);
+      expect(ids.length).toBeGreaterThan(1);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(textOf(marked)).toBe(textOf(await epub.text(chapter)));
+    }
+    // One sentence a span: the danda ends a sentence.
+    expect(await kepub.text('OEBPS/chapter-01.xhtml')).toContain(
+      '<p><span class="koboSpan" id="kobo.4.1">पहले खंड का पाठ। </span><span class="koboSpan" id="kobo.4.2">हर वाक्य एक दंड पर समाप्त होता है।</span></p>',
+    );
+  });
+});

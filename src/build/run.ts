@@ -14,7 +14,7 @@ import { reportRefusals } from '../print/sandbox.ts';
 import type { FrontMatterDefaults } from '../model/front-matter.ts';
 import { EnvironmentError } from '../model/errors.ts';
 import { writeWhole } from './files.ts';
-import { outputName, type Format } from '../model/formats.ts';
+import { isEpub, outputName, type Format } from '../model/formats.ts';
 import type { BrowserSession } from '../print/browser.ts';
 import type { BrowserSettings } from '../print/settings.ts';
 import { trace } from '../report/trace.ts';
@@ -126,10 +126,10 @@ async function renderBook(
 ): Promise<Output[]> {
   const { pdfRenderer } = await import('../pdf/render.ts');
   const renderPdf = sessionRenderer(browser, book, pdfRenderer, {
-    pageMarkers: options.formats.includes('epub'),
+    pageMarkers: options.formats.some(isEpub),
     date: options.date,
     timeoutMs: browser.settings.timeoutMs,
-    formats: options.formats.filter((format): format is PdfFormat => format !== 'epub'),
+    formats: options.formats.filter((format): format is PdfFormat => !isEpub(format)),
   });
   return Promise.all(
     options.formats.map(async (format) => {
@@ -143,7 +143,7 @@ async function renderBook(
         path: path.join(options.outDir, outputName(book.name, format)),
         bytes: bytes.length,
       };
-      if (format !== 'epub') output.pages = pages ?? (await countPages(bytes));
+      if (!isEpub(format)) output.pages = pages ?? (await countPages(bytes));
       await writeAtomically(path.resolve(options.cwd, output.path), output.path, bytes);
       options.onOutput?.(output, filePath);
       return output;
@@ -158,7 +158,7 @@ async function renderFormat(
   renderPdf: PdfRenderer,
   modified: Date,
 ): Promise<PdfOutput> {
-  if (format === 'epub') {
+  if (isEpub(format)) {
     const { buildEpub } = await import('../epub/build.ts');
     // The EPUB's page-list comes from the book's first print, which carries page markers
     // (see epub-pagination.ts). Nothing here holds a browser slot while it waits for that print.
@@ -166,6 +166,7 @@ async function renderFormat(
       withBrowser: (job) => browser.run(job),
       markerPages: () => renderPdf.markerPages(),
       modified,
+      kobo: format === 'kepub',
     });
     return { bytes, refused: [] };
   }

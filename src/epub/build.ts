@@ -15,6 +15,7 @@ import { TEMPLATES_DIR } from '../model/paths.ts';
 import { titleBlock } from '../print/document.ts';
 import { buildNavigation, type NavDocument, type TocEntry } from './navigation.ts';
 import { paginateBook, type MarkerPages, type Pagination } from './pagination.ts';
+import { koboChapter } from './kobo.ts';
 import { placeNotes } from './notes.ts';
 import { packEpub } from './package.ts';
 import { addEpubSemantics, chapterSection, linkAcrossDocuments } from './semantics.ts';
@@ -40,6 +41,8 @@ export interface EpubInputs {
   pagination?: Pagination;
   /** Publication time for `dcterms:modified` and every zip entry (SOURCE_DATE_EPOCH). */
   modified: Date;
+  /** Kobo's KEPUB: every sentence a `koboSpan` (see kobo.ts). */
+  kobo?: boolean;
 }
 
 /** What the EPUB takes from the browser. */
@@ -50,6 +53,8 @@ export interface EpubSources {
   markerPages: () => Promise<MarkerPages>;
   /** Publication time (the run's SOURCE_DATE_EPOCH, or now). */
   modified: Date;
+  /** Kobo's KEPUB edition rather than the EPUB. */
+  kobo?: boolean;
 }
 
 /**
@@ -63,7 +68,7 @@ export async function buildEpub(book: Book, sources: EpubSources): Promise<Uint8
     sources.markerPages(),
   ]);
   const pagination = paginateBook(book, pages);
-  return renderEpub(book, { cover, pagination, modified: sources.modified });
+  return renderEpub(book, { cover, pagination, modified: sources.modified, kobo: sources.kobo ?? false });
 }
 
 /** Packs the book as EPUB 3 (with an NCX and guide for EPUB 2 readers), fonts embedded as subsets. */
@@ -138,7 +143,7 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
       filename: document.filename,
       title: document.title,
       bodyType: 'bodymatter',
-      xhtml: toXhtml(document.tree),
+      xhtml: toXhtml(inputs.kobo ? koboChapter(document.tree) : document.tree),
     })),
   ].map((document) => ({ ...document, content: '' }));
 

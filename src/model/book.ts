@@ -68,16 +68,9 @@ export function footnoteItems(tree: Root): Map<string, Element> {
   const items = new Map<string, Element>();
   for (const node of tree.children) {
     if (!isFootnotes(node)) continue;
-    // A copy: the tree is shared by every output.
-    const section = structuredClone(node);
-    visit(section, 'element', (node, index, parent) => {
-      // Back links (↩) lead nowhere on paper; the EPUB makes its own.
-      if (node.properties['dataFootnoteBackref'] !== undefined && parent && index !== undefined) {
-        parent.children.splice(index, 1);
-        return index;
-      }
-      if (node.tagName === 'li' && node.properties['id']) items.set(String(node.properties['id']), node);
-      return undefined;
+    // Back links (↩) lead nowhere on paper; the EPUB makes its own.
+    visit(withoutBackLinks({ type: 'root', children: [node] }), 'element', (item) => {
+      if (item.tagName === 'li' && item.properties['id']) items.set(String(item.properties['id']), item);
     });
   }
   return items;
@@ -85,4 +78,15 @@ export function footnoteItems(tree: Root): Map<string, Element> {
 
 export function isFootnotes(node: RootContent): node is Element {
   return node.type === 'element' && node.properties['dataFootnotes'] !== undefined;
+}
+
+/** The tree without footnote back links (↩): they lead nowhere on paper. Works on a copy. */
+export function withoutBackLinks(tree: Root): Root {
+  const copy = structuredClone(tree);
+  visit(copy, 'element', (node, index, parent) => {
+    if (node.properties['dataFootnoteBackref'] === undefined || !parent || index === undefined) return undefined;
+    parent.children.splice(index, 1);
+    return index;
+  });
+  return copy;
 }

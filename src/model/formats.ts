@@ -1,6 +1,6 @@
 // The output formats, apart from the renderers so the CLI and the config file can name
 // them without loading a browser.
-export const FORMATS = ['epub', 'pdf', 'handout', 'booklet', 'press'] as const;
+export const FORMATS = ['epub', 'kepub', 'pdf', 'handout', 'booklet', 'press'] as const;
 export type Format = (typeof FORMATS)[number];
 export const DEFAULT_FORMATS: readonly Format[] = ['epub', 'pdf', 'handout'];
 
@@ -9,6 +9,9 @@ export function outputName(name: string, format: Format): string {
   switch (format) {
     case 'epub':
       return `${name}.epub`;
+    case 'kepub':
+      // The name Kobo's devices look for.
+      return `${name}.kepub.epub`;
     case 'pdf':
       return `${name}.pdf`;
     case 'handout':
@@ -18,4 +21,9 @@ export function outputName(name: string, format: Format): string {
     case 'press':
       return `${name}-press.pdf`;
   }
+}
+
+/** Whether a format is an EPUB (made from the tree, paginated by the book's first print). */
+export function isEpub(format: Format): format is 'epub' | 'kepub' {
+  return format === 'epub' || format === 'kepub';
 }

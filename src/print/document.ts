@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Root } from 'hast';
 import { h } from 'hastscript';
-import type { Book } from '../model/book.ts';
+import { withoutBackLinks, type Book } from '../model/book.ts';
 import { TEMPLATES_DIR } from '../model/paths.ts';
 import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
 import { toHtmlString } from '../pipeline/index.ts';
@@ -50,7 +50,7 @@ export async function handoutDocument(book: Book): Promise<string> {
     lang: escapeMarkup(matter.lang),
     title: escapeMarkup(matter.title),
     titleBlock: toHtmlString(titleBlock(matter, 'handout')),
-    body: toHtmlString(book.tree),
+    body: toHtmlString(withoutBackLinks(book.tree)),
     headerLeft: cssString(matter.title),
     headerRight: cssString(matter.source ?? matter.publisher ?? ''),
     digits: matter.digits === 'devanagari' ? 'devanagari' : 'decimal',
