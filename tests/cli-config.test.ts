@@ -27,7 +27,7 @@ describe('mudran.config.json', () => {
     [
       'an unknown format',
       '{\n  "formats": ["epub", "mobi"]\n}',
-      'mudran.config.json:2:23: error: Unexpected value for `formats.1`, expected one of epub, pdf, handout, booklet, press [config-type]',
+      'mudran.config.json:2:23: error: Unexpected value for `formats.1`, expected one of epub, kepub, pdf, handout, booklet, press [config-type]',
     ],
     [
       'an unknown field',

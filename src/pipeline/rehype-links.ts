@@ -11,7 +11,7 @@ import { reportWarning } from '../model/messages.ts';
  * (`chapter2.md`, `/uri`) has no file to reach in a PDF or an EPUB (an EPUB that points outside
  * itself is invalid), a `#fragment` nothing carries leads nowhere, and an address the URL
  * parser refuses is malformed: each is warned about at its line and printed as its text.
- * Absolute addresses are written as the URL parser serialises them, so they are valid in XHTML.
+ * An absolute address that is no RFC 3986 URI as written is written in the URL parser's form.
  *
  * Headings with neither text nor an image's `alt` are removed with a warning: they would give
  * the contents an empty entry and an EPUB chapter an empty `<title>`.
@@ -38,7 +38,7 @@ export default function rehypeLinks() {
       if (node.tagName !== 'a' || typeof href !== 'string') return;
       const problem = linkProblem(href, ids);
       if (problem === undefined) {
-        if (!href.startsWith('#')) node.properties['href'] = new URL(href).href;
+        if (!href.startsWith('#') && !URI_CHARACTERS.test(href)) node.properties['href'] = new URL(href).href;
         return;
       }
       delete node.properties['href'];
@@ -64,7 +64,9 @@ function linkProblem(href: string, ids: ReadonlySet<string>): string | undefined
   if (!/^[a-z][a-z0-9+.-]*:/i.test(href)) {
     return `Unexpected link to a file (${shown}), expected \`#id\` or an absolute address: a book holds no other files`;
   }
-  // The URL parser's host may keep characters RFC 3986 (and so EPUBCheck) refuses (`` ` ``).
+  // An address stays as written when it is a URI by RFC 3986 (what EPUBCheck holds it to);
+  // otherwise the URL parser's form is written if that is one (`https://example.org/ä`).
+  if (URL.canParse(href) && URI_CHARACTERS.test(href)) return undefined;
   if (!URL.canParse(href) || !URI_CHARACTERS.test(new URL(href).href)) return `Unexpected malformed address ${shown}`;
   return undefined;
 }
