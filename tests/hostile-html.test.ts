@@ -298,6 +298,31 @@ describe('a book with nothing to list', () => {
   });
 });
 
+describe('the cover named in the front matter', () => {
+  it.each([
+    ['outside the folder', '../../../../etc/hostname.png', 'outside the manuscript’s folder', 'image-outside-folder'],
+    ['missing', 'नहीं.jpg', 'Unexpected missing cover', 'image-missing'],
+    ['a link out of the folder', 'link.png', 'outside the manuscript’s folder', 'image-outside-folder'],
+    ['text named .jpg', 'text.jpg', 'expected a JPEG image', 'image-type'],
+  ])('is checked like an image: %s is an error at its line in check and build', async (_, cover, reason, rule) => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'text.jpg'), 'not an image\n');
+    await symlink('/etc/hostname', path.join(dir, 'link.png'));
+    await writeFile(path.join(dir, 'x.md'), `---\ntitle: आवरण\ncover: ${cover}\n---\n\nपाठ।\n`);
+    for (const command of [
+      ['check', 'x.md'],
+      ['build', 'x.md', '--out', 'out', '--format', 'epub'],
+    ]) {
+      const run = await mudran(command, { cwd: dir });
+      expect(run.code, run.stderr).toBe(1);
+      const line = run.stderr.split('\n').find((message) => message.startsWith('x.md:3:8: error: '));
+      expect(line, run.stderr).toContain(reason);
+      expect(line).toContain(`[${rule}]`);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+});
+
 describe('bounded parsing cost', () => {
   it.each([
     ['50 KB of `a*`', 'a*'.repeat(25_000)],

@@ -93,7 +93,7 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
     return await Promise.all(
       checked.map(async ({ file, book }) => ({
         file,
-        outputs: book ? await renderBook(withCoverPath(book, file), file.path, browser, options) : [],
+        outputs: book ? await renderBook(book, file.path, browser, options) : [],
       })),
     );
   } finally {
@@ -108,14 +108,6 @@ async function timed<T>(options: BuildOptions, timing: Omit<StageTiming, 'ms'>, 
   trace(`${timing.stage} done`);
   options.onStage?.({ ...timing, ms: performance.now() - start });
   return result;
-}
-
-/** A cover image named in the front matter is found next to the manuscript. */
-function withCoverPath(book: Book, file: VFile): Book {
-  const { cover } = book.matter;
-  return cover
-    ? { ...book, matter: { ...book.matter, cover: path.resolve(file.cwd, file.dirname ?? '.', cover) } }
-    : book;
 }
 
 async function renderBook(

@@ -3,6 +3,7 @@ import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Point } from 'unist';
 import { VFile } from 'vfile';
+import { location } from 'vfile-location';
 import { splitChapters, type Book } from '../model/book.ts';
 import type { FrontMatterDefaults } from '../model/front-matter.ts';
 import { transformManuscript } from '../pipeline/index.ts';
@@ -216,15 +217,75 @@ export async function checkManuscript(file: VFile, defaults?: FrontMatterDefault
   const tree = await transformManuscript(file, defaults);
   const images = await findImages(file);
   const matter = file.data.matter;
+  const cover = matter?.cover ? await findCover(file, matter.cover) : undefined;
   if (hasErrors(file) || !matter) return undefined;
   return {
     name: path.basename(file.path, path.extname(file.path)),
     file,
-    matter,
+    // The cover as the real file the check accepted, so the build reads nothing else.
+    matter: cover ? { ...matter, cover } : matter,
     tree,
     chapters: splitChapters(tree, matter.title),
     images,
   };
+}
+
+/**
+ * The real file of the front matter's `cover`, checked as images are: inside the manuscript's
+ * folder (links followed), a regular file, a PNG or JPEG by its first bytes. Each problem is an
+ * error at the `cover` value (at the manuscript's start when the value came from the config).
+ */
+async function findCover(file: VFile, cover: string): Promise<string | undefined> {
+  const place = file.data.matterPlaces?.get('cover');
+  const start = location(file).toPoint(place?.values[0]?.[0] ?? place?.key ?? 0);
+  const at = { place: start ?? { line: 1, column: 1 } };
+  const folder = await realpath(path.resolve(file.cwd, file.dirname ?? '.'));
+  const outside = () =>
+    reportError(file, `Unexpected cover \`${cover}\` outside the manuscript’s folder, expected a file inside it`, {
+      ...at,
+      ruleId: 'image-outside-folder',
+    });
+  const written = path.relative(folder, path.resolve(folder, cover));
+  if (written === '..' || written.startsWith(`..${path.sep}`) || path.isAbsolute(written)) {
+    outside();
+    return undefined;
+  }
+  let real: string;
+  try {
+    real = await realpath(path.resolve(folder, cover));
+    if (!(await stat(real)).isFile()) throw new Error('not a file');
+  } catch {
+    reportError(file, `Unexpected missing cover \`${cover}\`, expected a file next to the manuscript`, {
+      ...at,
+      ruleId: 'image-missing',
+    });
+    return undefined;
+  }
+  if (!real.startsWith(folder + path.sep)) {
+    outside();
+    return undefined;
+  }
+  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const head = new Uint8Array(8);
+  try {
+    await handle.read(head, 0, 8, 0);
+  } finally {
+    await handle.close();
+  }
+  const isPng = head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47;
+  const isJpeg = head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+  if (isPng !== /\.png$/i.test(real) || !(isPng || isJpeg)) {
+    reportError(
+      file,
+      `Unexpected content in cover \`${cover}\`, expected a ${/\.png$/i.test(real) ? 'PNG' : 'JPEG'} image`,
+      {
+        ...at,
+        ruleId: 'image-type',
+      },
+    );
+    return undefined;
+  }
+  return real;
 }
 
 /**
