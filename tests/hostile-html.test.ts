@@ -298,6 +298,24 @@ describe('a book with nothing to list', () => {
   });
 });
 
+describe('a disclosure', () => {
+  it('prints what it holds: <details> is open in the PDFs and the EPUB', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'x.md'),
+      '---\ntitle: खुला\n---\n\n<details><summary>और पढ़ें</summary>छिपा हुआ पाठ।</details>\n',
+    );
+    const out = await tempDir();
+    const run = await mudran(['build', 'x.md', '--out', out, '--format', 'pdf,handout,epub'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    for (const pdf of ['x.pdf', 'x-handout.pdf']) {
+      expect(await pdfText(path.join(out, pdf)), pdf).toContain('छिपा हुआ पाठ');
+    }
+    const epub = await readEpub(await readFile(path.join(out, 'x.epub')));
+    expect(await epub.text('OEBPS/chapter-01.xhtml')).toContain('<details open="">');
+  });
+});
+
 describe('the cover named in the front matter', () => {
   it.each([
     ['outside the folder', '../../../../etc/hostname.png', 'outside the manuscript’s folder', 'image-outside-folder'],

@@ -109,6 +109,7 @@ export default function rehypeSanitizeBook() {
       }
     }
     unwrapBlocksInPhrasing(clean);
+    openDisclosures(clean);
     return clean;
   };
 }
@@ -178,5 +179,15 @@ function unwrapBlocksInPhrasing(tree: Root): void {
     if (node.tagName !== 'p' && node.tagName !== 'div') return;
     parent.children.splice(index, 1, ...node.children);
     return index;
+  });
+}
+
+/**
+ * A page cannot be clicked: a closed `<details>` prints only its summary (Chromium left the rest
+ * out of the PDFs), so every one is open, in every output.
+ */
+function openDisclosures(tree: Root): void {
+  visit(tree, 'element', (node) => {
+    if (node.tagName === 'details') node.properties['open'] = true;
   });
 }
