@@ -104,38 +104,33 @@ export async function runSpecExamples(examples: readonly SpecExample[], dir: str
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-/** The words a reader of the spec's HTML sees, leaving out what a book removes with its content. */
-function specWords(html: string): string[] {
-  const stripped = new Set(bookSchema.strip);
+/** The words a reader sees in a tree, image descriptions included, not descending into `skipped` elements. */
+function wordsOf(tree: Root, skipped: ReadonlySet<string> = new Set()): string[] {
   const words: string[] = [];
   const walk = (node: Root | RootContent) => {
     if (node.type === 'text') words.push(...(node.value.match(WORD) ?? []));
-    if (node.type === 'element' && stripped.has(node.tagName)) return;
-    if ('children' in node) for (const child of node.children) walk(child);
-    if (node.type === 'element' && node.tagName === 'img' && typeof node.properties['alt'] === 'string') {
-      words.push(...(node.properties['alt'].match(WORD) ?? []));
+    if (node.type !== 'element' && node.type !== 'root') return;
+    if (node.type === 'element') {
+      if (skipped.has(node.tagName)) return;
+      const alt = node.tagName === 'img' ? node.properties['alt'] : undefined;
+      if (typeof alt === 'string') words.push(...(alt.match(WORD) ?? []));
     }
+    for (const child of node.children) walk(child);
   };
-  walk(fromHtml(html, { fragment: true }));
+  walk(tree);
   return words;
 }
 
-/** Every word of the EPUB's chapters, text and image descriptions alike. */
+/** The words of the spec's HTML, leaving out what a book removes with its content. */
+function specWords(html: string): string[] {
+  return wordsOf(fromHtml(html, { fragment: true }), new Set(bookSchema.strip));
+}
+
+/** Every word of the EPUB's chapters. */
 async function epubWords(bytes: Uint8Array): Promise<string[]> {
   const epub = await readEpub(bytes);
-  const words: string[] = [];
-  for (const name of epub.names.filter((entry) => /chapter-\d+\.xhtml$/.test(entry))) {
-    const body = fromHtml(await epub.text(name));
-    const walk = (node: Root | RootContent) => {
-      if (node.type === 'text') words.push(...(node.value.match(WORD) ?? []));
-      if (node.type === 'element' && node.tagName === 'img' && typeof node.properties['alt'] === 'string') {
-        words.push(...(node.properties['alt'].match(WORD) ?? []));
-      }
-      if ('children' in node) for (const child of node.children) walk(child);
-    };
-    walk(body);
-  }
-  return words;
+  const chapters = epub.names.filter((entry) => /chapter-\d+\.xhtml$/.test(entry));
+  return (await Promise.all(chapters.map(async (name) => wordsOf(fromHtml(await epub.text(name)))))).flat();
 }
 
 /** Words of `expected` that `actual` holds fewer times than `expected` does. */

@@ -1,4 +1,4 @@
-import type { Element, ElementContent, Root } from 'hast';
+import type { Element, Root } from 'hast';
 import { h } from 'hastscript';
 import { visitParents } from 'unist-util-visit-parents';
 
@@ -20,29 +20,23 @@ const SENTENCE = /[^।॥.!?]+(?:[।॥.!?]+[\s\u00A0]*|$)|[।॥.!?]+[\s\u00
 export function koboChapter(tree: Root): Root {
   const copy = structuredClone(tree);
   const paragraphs = new Map<Element | Root, { index: number; sentences: number }>();
-  const replacements: { parent: Element | Root; node: ElementContent; spans: ElementContent[] }[] = [];
   visitParents(copy, 'text', (node, ancestors) => {
-    if (node.value.trim() === '') return;
     const parent = ancestors.at(-1);
-    if (!parent) return;
+    if (!parent || node.value.trim() === '') return undefined;
     const block =
       ancestors.findLast(
         (ancestor): ancestor is Element => ancestor.type === 'element' && BLOCKS.has(ancestor.tagName),
       ) ?? copy;
-    let paragraph = paragraphs.get(block);
-    if (!paragraph) {
-      paragraph = { index: paragraphs.size + 1, sentences: 0 };
-      paragraphs.set(block, paragraph);
-    }
-    const spans: ElementContent[] = [];
-    for (const sentence of node.value.match(SENTENCE) ?? [node.value]) {
+    const paragraph = paragraphs.get(block) ?? { index: paragraphs.size + 1, sentences: 0 };
+    paragraphs.set(block, paragraph);
+    const spans = (node.value.match(SENTENCE) ?? [node.value]).map((sentence) => {
       paragraph.sentences += 1;
-      spans.push(h('span.koboSpan', { id: `kobo.${paragraph.index}.${paragraph.sentences}` }, sentence));
-    }
-    replacements.push({ parent, node, spans });
+      return h('span.koboSpan', { id: `kobo.${paragraph.index}.${paragraph.sentences}` }, sentence);
+    });
+    const index = parent.children.indexOf(node);
+    parent.children.splice(index, 1, ...spans);
+    // Go on after the spans: their text is marked already.
+    return index + spans.length;
   });
-  for (const { parent, node, spans } of replacements) {
-    parent.children.splice(parent.children.indexOf(node), 1, ...(spans as never[]));
-  }
   return { type: 'root', children: [h('div#book-columns', [h('div#book-inner', copy.children)])] };
 }

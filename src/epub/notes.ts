@@ -2,9 +2,7 @@ import type { Element, ElementContent, Root } from 'hast';
 import { h } from 'hastscript';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
-import { footnoteItems, isFootnotes, type Chapter } from '../model/book.ts';
-
-export const NOTE_LABELS = { notes: 'टिप्पणियाँ', back: 'पाठ पर लौटें' };
+import { FOOTNOTE_LABELS, footnoteItems, isFootnotes, type Chapter } from '../model/book.ts';
 
 /**
  * Puts each footnote in the chapter that calls it, as `<aside epub:type="footnote">` after the
@@ -41,7 +39,7 @@ export function placeNotes(chapters: readonly Chapter[]): Chapter[] {
       node.properties['href'] = `#${asideId}`;
     });
     if (asides.length) {
-      tree.children.push(h('section.footnotes', { ariaLabel: NOTE_LABELS.notes }, asides));
+      tree.children.push(h('section.footnotes', { ariaLabel: FOOTNOTE_LABELS.notes }, asides));
     }
     return { ...chapter, tree };
   });
@@ -54,7 +52,7 @@ function noteAside(item: Element, id: string, callId: string, label: string): El
   );
   const back = h(
     'a',
-    { href: `#${callId}`, 'epub:type': 'backlink', role: 'doc-backlink', ariaLabel: NOTE_LABELS.back },
+    { href: `#${callId}`, 'epub:type': 'backlink', role: 'doc-backlink', ariaLabel: FOOTNOTE_LABELS.back },
     label,
   );
   const first = children[0];

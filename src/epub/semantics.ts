@@ -2,9 +2,10 @@ import type { Element, ElementContent, Root } from 'hast';
 import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import { visitParents } from 'unist-util-visit-parents';
+import { decodeFragment } from '../model/book.ts';
+import { VERBATIM } from '../pipeline/rehype-lang-runs.ts';
 
 const TASK_LABELS = { done: 'पूरा', open: 'अधूरा' };
-const VERBATIM = new Set(['code', 'kbd', 'pre', 'samp']);
 
 /**
  * Gives a chapter's tree the structural semantics reading systems and assistive technology use:
@@ -38,7 +39,7 @@ export function addEpubSemantics(tree: Root): Root {
         children: [{ type: 'text', value: done ? '[×]' : '[ ]' }],
       });
     }
-    // Code is not marked by language, so its Latin runs are marked by script (see epub.css).
+    // Code is not marked by language (rehype-lang-runs leaves it), so its Latin runs are marked by script (see epub.css).
     if (VERBATIM.has(node.tagName)) {
       node.children = node.children.flatMap((child) => (child.type === 'text' ? scriptRuns(child.value) : [child]));
     }
@@ -92,14 +93,6 @@ export function linkAcrossDocuments(documents: readonly { filename: string; tree
         delete properties['ariaDescribedBy'];
       }
     });
-  }
-}
-
-function decodeFragment(fragment: string): string {
-  try {
-    return decodeURIComponent(fragment);
-  } catch {
-    return fragment;
   }
 }
 

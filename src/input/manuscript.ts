@@ -250,42 +250,56 @@ async function findCover(file: VFile, cover: string): Promise<string | undefined
     outside();
     return undefined;
   }
-  let real: string;
-  try {
-    real = await realpath(path.resolve(folder, cover));
-    if (!(await stat(real)).isFile()) throw new Error('not a file');
-  } catch {
+  const found = await realFileIn(folder, cover);
+  if ('problem' in found && found.problem === 'missing') {
     reportError(file, `Unexpected missing cover \`${cover}\`, expected a file next to the manuscript`, {
       ...at,
       ruleId: 'image-missing',
     });
     return undefined;
   }
-  if (!real.startsWith(folder + path.sep)) {
+  if ('problem' in found) {
     outside();
     return undefined;
   }
-  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
-  const head = new Uint8Array(8);
+  const expected = /\.png$/i.test(cover) ? 'PNG' : 'JPEG';
+  if ((await imageKind(found.real)) !== expected) {
+    reportError(file, `Unexpected content in cover \`${cover}\`, expected a ${expected} image`, {
+      ...at,
+      ruleId: 'image-type',
+    });
+    return undefined;
+  }
+  return found.real;
+}
+
+/** What an image file is by its first bytes. */
+async function imageKind(file: string): Promise<'PNG' | 'JPEG' | undefined> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const head = new Uint8Array(4);
   try {
-    await handle.read(head, 0, 8, 0);
+    await handle.read(head, 0, head.length, 0);
   } finally {
     await handle.close();
   }
-  const isPng = head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47;
-  const isJpeg = head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
-  if (isPng !== /\.png$/i.test(real) || !(isPng || isJpeg)) {
-    reportError(
-      file,
-      `Unexpected content in cover \`${cover}\`, expected a ${/\.png$/i.test(real) ? 'PNG' : 'JPEG'} image`,
-      {
-        ...at,
-        ruleId: 'image-type',
-      },
-    );
-    return undefined;
+  if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return 'PNG';
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'JPEG';
+  return undefined;
+}
+
+/** The real file a path inside `folder` (itself real) names, links followed: missing, or leading outside it. */
+async function realFileIn(
+  folder: string,
+  relative: string,
+): Promise<{ real: string } | { problem: 'missing' | 'outside' }> {
+  let real: string;
+  try {
+    real = await realpath(path.resolve(folder, relative));
+    if (!(await stat(real)).isFile()) return { problem: 'missing' };
+  } catch {
+    return { problem: 'missing' };
   }
-  return real;
+  return real.startsWith(folder + path.sep) ? { real } : { problem: 'outside' };
 }
 
 /**
@@ -293,23 +307,20 @@ async function findCover(file: VFile, cover: string): Promise<string | undefined
  * that leads out of the manuscript's folder, is an error at the image.
  */
 async function findImages(file: VFile): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
+  const images = new Map<string, string>();
   const uses = file.data.images ?? [];
-  if (uses.length === 0) return found;
+  if (uses.length === 0) return images;
   const folder = await realpath(path.resolve(file.cwd, file.dirname ?? '.'));
   for (const use of uses) {
-    let real: string;
-    try {
-      real = await realpath(path.join(folder, use.path));
-      if (!(await stat(real)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    } catch {
+    const found = await realFileIn(folder, use.path);
+    if ('problem' in found && found.problem === 'missing') {
       reportError(file, `Unexpected missing image \`${use.path}\`, expected a file next to the manuscript`, {
         place: use.position,
         ruleId: 'image-missing',
       });
       continue;
     }
-    if (!real.startsWith(folder + path.sep)) {
+    if ('problem' in found) {
       reportError(
         file,
         `Unexpected image \`${use.path}\` that links outside the manuscript’s folder, expected a file inside it`,
@@ -317,7 +328,7 @@ async function findImages(file: VFile): Promise<Map<string, string>> {
       );
       continue;
     }
-    found.set(use.path, real);
+    images.set(use.path, found.real);
   }
-  return found;
+  return images;
 }

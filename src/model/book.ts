@@ -63,6 +63,9 @@ export function headingText(heading: Element): string {
   return alts.join(' ');
 }
 
+/** What the book calls its notes and the link back from a note to its call. */
+export const FOOTNOTE_LABELS = { notes: 'टिप्पणियाँ', back: 'पाठ पर लौटें' } as const;
+
 /** The footnote items remark-rehype gathered at the end, by id, without their back links. */
 export function footnoteItems(tree: Root): Map<string, Element> {
   const items = new Map<string, Element>();
@@ -89,4 +92,13 @@ export function withoutBackLinks(tree: Root): Root {
     return index;
   });
   return copy;
+}
+
+/** A `#fragment` as the id it names: remark-rehype writes footnote ids percent-encoded (`fn-%E0%A4…`). */
+export function decodeFragment(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
 }

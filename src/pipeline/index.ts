@@ -6,6 +6,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
+import { FOOTNOTE_LABELS } from '../model/book.ts';
 import type { FrontMatterDefaults } from '../model/front-matter.ts';
 import rehypeRaw from 'rehype-raw';
 import { loadFontStacks, type FontStacks } from '../fonts/stack.ts';
@@ -38,8 +39,8 @@ function createProcessor(fonts: FontStacks, defaults: FrontMatterDefaults) {
       .use(remarkNormalize)
       // mdast → hast; footnotes get Hindi labels.
       .use(remarkRehype, {
-        footnoteLabel: 'टिप्पणियाँ',
-        footnoteBackLabel: 'पाठ पर लौटें',
+        footnoteLabel: FOOTNOTE_LABELS.notes,
+        footnoteBackLabel: FOOTNOTE_LABELS.back,
         // Not GitHub's `sr-only`, which no stylesheet of the book defines.
         footnoteLabelProperties: {},
         clobberPrefix: 'fn-',
@@ -57,9 +58,9 @@ function createProcessor(fonts: FontStacks, defaults: FrontMatterDefaults) {
       .use(rehypeTypography)
       // Latin runs become <span lang="en">.
       .use(rehypeLangRuns)
-      // Heading ids that keep Devanagari intact.
+      // Heading ids that keep Devanagari intact; empty headings go.
       .use(rehypeHeadingIds)
-      // Links lead into the book or to absolute addresses; empty headings go.
+      // Links lead into the book or to absolute addresses.
       .use(rehypeLinks)
   );
 }

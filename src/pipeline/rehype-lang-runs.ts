@@ -6,7 +6,8 @@ const LATIN_WORD = String.raw`\p{Script=Latin}[\p{Script=Latin}\p{M}]*`;
 const BETWEEN = String.raw`(?:(?![।॥])[\s\p{P}\p{N}])+`;
 /** `Spread the love`, `don’t panic`, `e-mail`: one span each, not one per word. */
 const LATIN_RUN = new RegExp(`${LATIN_WORD}(?:${BETWEEN}${LATIN_WORD})*`, 'gu');
-const VERBATIM = new Set(['code', 'pre', 'kbd', 'samp', 'script', 'style', 'math', 'svg']);
+/** Elements whose text is code or markup, not prose: no language runs. */
+export const VERBATIM: ReadonlySet<string> = new Set(['code', 'pre', 'kbd', 'samp', 'script', 'style', 'math', 'svg']);
 
 /**
  * Wraps runs of Latin letters in a book of another language with `<span lang="en">`, so
