@@ -94,7 +94,8 @@ describe('shaping checks', () => {
     const tmp = await tempDir();
     const input = path.join(FIXTURES, 'broken', 'input.md');
     const cold = await mudran(['check', input], { env: { TMPDIR: tmp } });
-    const kept = await readdir(path.join(tmp, 'mudran-check'));
+    const folder = path.join(tmp, `mudran-${process.getuid?.()}`, 'check');
+    const kept = await readdir(folder);
     expect(kept).toHaveLength(1);
     const warm = await mudran(['check', input], { env: { TMPDIR: tmp } });
     expect(cold.code).toBe(1);
@@ -103,7 +104,7 @@ describe('shaping checks', () => {
     expect(messages(cold).length).toBeGreaterThan(10);
     expect(messages(warm)).toEqual(messages(cold));
     // A damaged cache is one to rebuild, not a failure.
-    await writeFile(path.join(tmp, 'mudran-check', kept[0] ?? ''), '{"regular": [["क", ');
+    await writeFile(path.join(folder, kept[0] ?? ''), '{"regular": [["क", ');
     expect(messages(await mudran(['check', input], { env: { TMPDIR: tmp } }))).toEqual(messages(cold));
   });
 

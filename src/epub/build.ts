@@ -7,7 +7,7 @@ import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import { splitChapters, type Book } from '../model/book.ts';
 import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
-import { EPUB_FONTS, subsetFontFiles } from '../fonts/subset.ts';
+import { EPUB_FONTS, subsetFonts } from '../fonts/subset.ts';
 import { IMAGE_TYPES } from '../pipeline/rehype-images.ts';
 import { toXhtml } from './xhtml.ts';
 import { readCover, renderCover, type CoverImage } from '../print/cover.ts';
@@ -190,7 +190,7 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
   };
 
   // Every string that reaches the EPUB decides which characters the embedded fonts keep.
-  const fonts = await subsetFontFiles(EPUB_FONTS, JSON.stringify({ documents, pkg }));
+  const fonts = await subsetFonts(EPUB_FONTS, JSON.stringify({ documents, pkg }));
 
   return packEpub(
     {
@@ -203,7 +203,8 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
       chapterXHTML,
       tocXHTML,
       tocNCX,
-      fonts,
+      // Listed for the package document; their bytes go in with the other files below.
+      fonts: fonts.map(({ filename }) => ({ filename, url: `fonts/${filename}` })),
       version: 3,
       verbose: false,
       // The templates read everything else from here; the package passes options through.
@@ -213,6 +214,7 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
     [
       { path: `OEBPS/${coverHref}`, data: inputs.cover.bytes },
       ...images.map(({ href, data }) => ({ path: `OEBPS/${href}`, data })),
+      ...fonts.map(({ filename, data }) => ({ path: `OEBPS/fonts/${filename}`, data })),
       {
         // Apple Books uses embedded fonts only when told to.
         path: 'META-INF/com.apple.ibooks.display-options.xml',

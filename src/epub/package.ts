@@ -8,10 +8,13 @@ export interface ExtraFile {
 
 /**
  * epub-gen-memory's EPub, made reproducible: every zip entry gets the same timestamp and the
- * package adds files it has no option for (the cover image, Apple's display options).
+ * package adds files it has no option for (the cover image, the fonts, Apple's display options).
  * `mimetype` stays the first entry, stored uncompressed, as the library writes it.
  */
 class ReproducibleEpub extends epubGenMemory.EPub {
+  /** The fonts are subsets made in memory: they come with the extra files, never fetched. */
+  protected override async downloadAllFonts(): Promise<void> {}
+
   async pack(extraFiles: readonly ExtraFile[], date: Date): Promise<Uint8Array> {
     await this.render();
     for (const file of extraFiles) this.zip.file(file.path, file.data);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ROOT } from '../model/paths.ts';
-import { cachePath, keepCached, readCached } from '../build/cache.ts';
+import { keepCached, readCached } from '../build/cache.ts';
 import type { Finding } from './sequences.ts';
 import { FONTS_DIR } from '../model/paths.ts';
 import { FONT_STACKS, type FaceStyle } from './stack.ts';
@@ -20,8 +20,8 @@ const MAX_WORDS = 100_000;
 
 interface Store {
   words: CheckedWords;
-  /** The cache file, or none when its inputs cannot be read. */
-  file: string | undefined;
+  /** The cache entry's name, or none when its inputs cannot be read. */
+  name: string | undefined;
   /** How many words the file holds. */
   saved: number;
 }
@@ -41,16 +41,16 @@ function openStore(): Promise<Store> {
   store ??= (async () => {
     const words: CheckedWords = new Map();
     const key = await inputsKey();
-    const file = key ? cachePath('check', `${key}.json`) : undefined;
-    if (!file) return { words, file, saved: 0 };
+    const name = key ? `${key}.json` : undefined;
+    if (!name) return { words, name, saved: 0 };
     try {
-      const bytes = await readCached(file);
+      const bytes = await readCached('check', name);
       const stored = JSON.parse(bytes ? bytes.toString('utf8') : '{}') as Record<string, [string, Finding[]][]>;
       for (const [key, entries] of Object.entries(stored)) words.set(key, new Map(entries));
     } catch {
       // No cache yet, or a damaged one: it is rewritten on save.
     }
-    return { words, file, saved: count(words) };
+    return { words, name, saved: count(words) };
   })();
   return store;
 }
@@ -59,11 +59,11 @@ function openStore(): Promise<Store> {
 export async function saveCheckedWords(): Promise<void> {
   const current = await openStore();
   const total = count(current.words);
-  if (!current.file || total <= current.saved) return;
+  if (!current.name || total <= current.saved) return;
   current.saved = total;
   // Bounded: past MAX_WORDS a face keeps the words checked last (a Map keeps insertion order).
   const data = Object.fromEntries([...current.words].map(([key, words]) => [key, [...words].slice(-MAX_WORDS)]));
-  await keepCached(current.file, JSON.stringify(data));
+  await keepCached('check', current.name, JSON.stringify(data));
 }
 
 function count(words: CheckedWords): number {

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { cacheFolder, cachePath } from '../build/cache.ts';
+import { keepCached, readCached } from '../build/cache.ts';
 import { EnvironmentError } from '../model/errors.ts';
-import { writeWhole } from '../build/files.ts';
 import { FONTS_DIR } from '../model/paths.ts';
 import { FACES } from './faces.ts';
 
@@ -25,15 +23,14 @@ export function subsetCharacters(text: string): string {
 
 /**
  * Cuts each shipped font (a file name in fonts/) down to the characters of `text` and gives
- * them as `{ filename, url }` with file:// urls, which is how epub-gen-memory reads fonts.
+ * the subsets' bytes. Subsets are kept, named by what they were cut from, so a rebuild reuses
+ * them.
  */
-export async function subsetFontFiles(
+export async function subsetFonts(
   filenames: readonly string[],
   text: string,
-): Promise<{ filename: string; url: string }[]> {
+): Promise<{ filename: string; data: Uint8Array }[]> {
   const characters = subsetCharacters(text);
-  // Subsets are kept, named by what they were cut from, so a rebuild reuses them.
-  await mkdir(cacheFolder('fonts'), { recursive: true });
   return Promise.all(
     filenames.map(async (filename) => {
       const full = await readFile(path.join(FONTS_DIR, filename)).catch((error: unknown) => {
@@ -45,19 +42,14 @@ export async function subsetFontFiles(
         .update(characters)
         .digest('hex')
         .slice(0, 20);
-      const file = cachePath('fonts', `${key}-${filename}`);
-      if (
-        !(await access(file).then(
-          () => true,
-          () => false,
-        ))
-      ) {
-        // Loaded here, not at start-up: it compiles HarfBuzz's WebAssembly.
-        const { default: subsetFont } = await import('subset-font');
-        // epub-gen-memory reads the file: unlike other cache entries, it must be written.
-        await writeWhole(file, await subsetFont(full, characters, OPTIONS));
-      }
-      return { filename, url: pathToFileURL(file).href };
+      const name = `${key}-${filename}`;
+      const kept = await readCached('fonts', name);
+      if (kept) return { filename, data: kept };
+      // Loaded here, not at start-up: it compiles HarfBuzz's WebAssembly.
+      const { default: subsetFont } = await import('subset-font');
+      const data = await subsetFont(full, characters, OPTIONS);
+      await keepCached('fonts', name, data);
+      return { filename, data };
     }),
   );
 }

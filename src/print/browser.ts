@@ -1,9 +1,9 @@
-import { access, constants, readlink, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { access, constants } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import puppeteer, { ProtocolError, TimeoutError, type Browser } from 'puppeteer';
 import { EnvironmentError } from '../model/errors.ts';
 import { DEFAULT_SETTINGS, type BrowserSettings } from './settings.ts';
+import { newProfile, removeProfile } from './profiles.ts';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -53,9 +53,11 @@ export async function launchBrowser(settings: BrowserSettings = DEFAULT_SETTINGS
       () => giveUp.abort(new Error(`Timed out after ${launchTimeoutMs} ms waiting for it to answer`)),
       launchTimeoutMs,
     );
+    const userDataDir = await newProfile();
     try {
       return await puppeteer.launch({
         executablePath,
+        ...(userDataDir ? { userDataDir } : {}),
         headless: true,
         pipe: true,
         timeout: launchTimeoutMs,
@@ -63,6 +65,7 @@ export async function launchBrowser(settings: BrowserSettings = DEFAULT_SETTINGS
         args: chromiumArgs(),
       });
     } catch (error) {
+      if (userDataDir) await removeProfile(userDataDir);
       reason = giveUp.signal.aborted
         ? (giveUp.signal.reason as Error).message
         : ((error as Error).message.split('\n')[0] ?? '');
@@ -131,6 +134,8 @@ export class BrowserSession {
       if (this.#current === first) {
         browser.process()?.kill('SIGKILL');
         this.#current = undefined;
+        const profile = profileOf(browser);
+        if (profile) void removeProfile(profile).catch(() => undefined);
       }
       const fresh = await this.start();
       try {
@@ -160,11 +165,11 @@ function brokeDown(error: unknown, browser: Browser): boolean {
 
 /**
  * Ends a launched browser with SIGTERM (it still reaps its renderers; SIGKILL would orphan
- * them) and removes the profile folder puppeteer made for it.
+ * them) and removes the profile folder it ran with.
  */
 async function killBrowser(browser: Browser): Promise<void> {
   const child = browser.process();
-  const profile = child?.spawnargs.find((arg) => arg.startsWith(PROFILE_ARG))?.slice(PROFILE_ARG.length);
+  const profile = profileOf(browser);
   if (!child || !profile) {
     await browser.close();
     return;
@@ -175,14 +180,14 @@ async function killBrowser(browser: Browser): Promise<void> {
     child.kill('SIGTERM');
     await exited;
   }
-  // Chromium keeps its singleton socket in a folder of its own, which it may leave behind when
-  // signalled; the profile links to it.
-  const socket = await readlink(path.join(profile, 'SingletonSocket')).catch(() => undefined);
-  await Promise.all(
-    [profile, ...(socket ? [path.dirname(socket)] : [])].map((folder) =>
-      rm(folder, { recursive: true, force: true, maxRetries: 3 }),
-    ),
-  );
+  await removeProfile(profile);
 }
 
 const PROFILE_ARG = '--user-data-dir=';
+
+function profileOf(browser: Browser): string | undefined {
+  return browser
+    .process()
+    ?.spawnargs.find((arg) => arg.startsWith(PROFILE_ARG))
+    ?.slice(PROFILE_ARG.length);
+}

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer';
 import type { Root } from 'hast';
 import { h } from 'hastscript';
-import { cachePath, keepCached, readCached } from '../build/cache.ts';
-import { subsetFontFiles } from '../fonts/subset.ts';
+import { keepCached, readCached } from '../build/cache.ts';
+import { subsetFonts } from '../fonts/subset.ts';
 import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
 import { EnvironmentError } from '../model/errors.ts';
 import { withPage } from './page-pool.ts';
@@ -48,23 +47,21 @@ export async function readCover(file: string): Promise<CoverImage> {
  * Renders templates/cover.html with the book's title, subtitle, author and publisher and takes
  * a PNG screenshot of it. The fonts arrive as data: URLs and the page runs no script and
  * loads nothing from anywhere, so the same book gives the same image; images are kept in
- * $TMPDIR/mudran-covers, keyed by the page and Chromium's version.
+ * the user's cache (see cache.ts), keyed by the page and Chromium's version.
  */
 export async function renderCover(browser: Browser, matter: FrontMatter): Promise<CoverImage> {
   const template = await readFile(path.join(TEMPLATES_DIR, 'cover.html'), 'utf8');
   // The fonts are cut down to the cover's characters: whole, their data: URLs take Chromium
   // over a second to parse; a few hundred glyphs take milliseconds.
   const printed = [matter.title, matter.subtitle ?? '', ...authorsOf(matter), matter.publisher ?? ''].join(' ');
-  const subsets = await subsetFontFiles(
+  const subsets = await subsetFonts(
     COVER_FONTS.map(([, , file]) => file),
     printed,
   );
-  const fontFaces = await Promise.all(
-    COVER_FONTS.map(async ([family, weight], index) => {
-      const data = (await readFile(fileURLToPath(subsets[index]?.url ?? ''))).toString('base64');
-      return `@font-face { font-family: '${family}'; font-weight: ${weight}; src: url(data:font/ttf;base64,${data}); }`;
-    }),
-  );
+  const fontFaces = COVER_FONTS.map(([family, weight], index) => {
+    const data = Buffer.from(subsets[index]?.data ?? []).toString('base64');
+    return `@font-face { font-family: '${family}'; font-weight: ${weight}; src: url(data:font/ttf;base64,${data}); }`;
+  });
   const html = fillTemplate(template, {
     lang: escapeMarkup(matter.lang),
     title: escapeMarkup(matter.title),
@@ -81,8 +78,8 @@ export async function renderCover(browser: Browser, matter: FrontMatter): Promis
     .update(html)
     .digest('hex')
     .slice(0, 24);
-  const cached = cachePath('covers', `${key}.png`);
-  const kept = await readCached(cached);
+  const cached = `${key}.png`;
+  const kept = await readCached('covers', cached);
   if (kept) return { bytes: kept, mediaType: 'image/png', extension: 'png' };
   const cover = await withPage(browser, 'cover', async (page) => {
     await page.setJavaScriptEnabled(false);
@@ -96,7 +93,7 @@ export async function renderCover(browser: Browser, matter: FrontMatter): Promis
     const bytes = await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: WIDTH, height: HEIGHT } });
     return { bytes, mediaType: 'image/png', extension: 'png' } as const;
   });
-  await keepCached(cached, cover.bytes);
+  await keepCached('covers', cached, cover.bytes);
   return cover;
 }
 

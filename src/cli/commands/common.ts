@@ -7,6 +7,7 @@ import { UsageError } from '../../model/errors.ts';
 import { resolveIn } from '../../model/run.ts';
 import { countMessages, formatMessages, jsonReport, type JsonReport } from '../../report/messages.ts';
 import type { StageTiming } from '../../build/run.ts';
+import { cacheNotice } from '../../build/cache.ts';
 
 /** The named files, or every `manuscript/*.md` of the run's folder when none is named. */
 export async function manuscriptPaths(context: CommandContext): Promise<string[]> {
@@ -42,6 +43,9 @@ export interface RunResult {
 export function finish(context: CommandContext, result: RunResult): number {
   const { errors, warnings } = countMessages(result.files);
   const exitCode = errors > 0 ? 1 : 0;
+  // The environment's, not a manuscript's: said once per run, even with --json or --quiet.
+  const notice = cacheNotice();
+  if (notice) context.run.stderr.write(`mudran: warning: ${notice}\n`);
   if (context.options.json) {
     const report = jsonReport({
       command: context.command,
