@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../src/input/manuscript.ts';
 import { BrowserSession } from '../src/print/browser.ts';
-import { ARTICLE, alive, copyMudran, mudran, tempDir } from './tools.ts';
+import { longManuscript } from '../bench/lib/generate.ts';
+import { ARTICLE, alive, copyMudran, mudran, pdfInfo, tempDir } from './tools.ts';
 
 const exec = promisify(execFile);
 
@@ -55,6 +56,38 @@ describe('clear failures', () => {
     expect(survivors).toEqual([]);
   });
 
+  it('says garbage on the browser’s pipe in one line, exit 2 (puppeteer parses it where no try reaches)', async () => {
+    const fake = await fakeBrowser(`printf 'garbage{\\0' >&4\nsleep 5`);
+    const run = await mudran(['build', ARTICLE, '--out', await tempDir(), '--format', 'pdf', '--quiet'], {
+      env: { PUPPETEER_EXECUTABLE_PATH: fake.executable },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'mudran: the browser failed unexpectedly: Unexpected token \'g\', "garbage{" is not valid JSON (--debug shows where)',
+    ]);
+  });
+
+  it('gives a long book more time than one step: a print longer than MUDRAN_BROWSER_TIMEOUT_MS builds', async () => {
+    // About 1,200 pages; the time limit of a step is 5 s, and loading and printing the book
+    // takes longer (puppeteer's own print was bounded by the step limit, or by 180 s at most).
+    const dir = await tempDir();
+    const manuscript = path.join(dir, 'long.md');
+    await longManuscript(manuscript, 600);
+    const run = await mudran(['build', manuscript, '--out', dir, '--format', 'pdf', '--quiet'], {
+      env: { MUDRAN_BROWSER_TIMEOUT_MS: '5000', MUDRAN_TRACE: '1' },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const at = (step: string) =>
+      [...run.stderr.matchAll(new RegExp(`^\\s*(\\d+) ms  print long \\((\\d+) characters\\): ${step}$`, 'gm'))].map(
+        (match) => Number(match[1]),
+      );
+    const printing = at('printing');
+    const printed = at('printed');
+    expect(printed).toHaveLength(2);
+    expect(Math.max(...printed.map((end, index) => end - (printing[index] ?? end)))).toBeGreaterThan(5000);
+    expect((await pdfInfo(path.join(dir, 'long.pdf')))['Pages']).toMatch(/^1\d{3}$/);
+  });
+
   it('replaces a browser that dies in the middle of the work, once', async () => {
     const session = new BrowserSession();
     try {
@@ -88,6 +121,19 @@ describe('clear failures', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^mudran: cannot (create the output folder|write)/m);
     expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('refuses an output folder the system will never make (/proc/nope) at once, exit 2, before the browser starts', async () => {
+    const started = performance.now();
+    const run = await mudran(['build', ARTICLE, '--out', '/proc/nope', '--format', 'pdf', '--quiet'], {
+      env: { MUDRAN_TRACE: '1' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^mudran: cannot create the output folder \/proc\/nope: .* \(choose another with --out\)$/m,
+    );
+    expect(run.stderr).not.toMatch(/browser …/);
+    expect(performance.now() - started).toBeLessThan(60_000);
   });
 
   it('exits 2 naming the font file when one of mudran’s fonts is missing', async () => {

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import type { VFile } from 'vfile';
@@ -13,7 +12,7 @@ import type {
 import { reportRefusals } from '../print/sandbox.ts';
 import type { FrontMatterDefaults } from '../model/front-matter.ts';
 import { EnvironmentError } from '../model/errors.ts';
-import { writeWhole } from './files.ts';
+import { makeFolder, removeEmptyFolders, writeWhole } from './files.ts';
 import { isEpub, outputName, type Format } from '../model/formats.ts';
 import type { BrowserSession } from '../print/browser.ts';
 import type { BrowserSettings } from '../print/settings.ts';
@@ -71,6 +70,9 @@ export interface BuildOptions {
  */
 export async function buildManuscripts(paths: readonly string[], options: BuildOptions): Promise<ManuscriptResult[]> {
   refuseSharedNames(paths);
+  // Before anything starts: an output folder that cannot be had fails the run in a moment.
+  const made = await makeOutputFolder(path.resolve(options.cwd, options.outDir), options.outDir);
+  let wrote = false;
   // Every format needs the browser (the EPUB's cover and page-list come from it too): start it
   // while the text pipeline runs.
   const browser = options.browser ?? new (await import('../print/browser.ts')).BrowserSession(options.browserSettings);
@@ -79,7 +81,7 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
   try {
     // Loaded once Chromium is starting: its start overlaps loading the text pipeline.
     const { checkManuscript, readManuscript } = await import('../input/manuscript.ts');
-    const checked = await Promise.all(
+    const checked = await settleAll(
       paths.map(async (filePath) => {
         const file = await readManuscript(filePath, options.cwd);
         const book = await timed(options, { stage: 'check', file: filePath }, () =>
@@ -88,17 +90,30 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
         return { file, book };
       }),
     );
-    if (checked.some(({ book }) => book))
-      await makeOutputFolder(path.resolve(options.cwd, options.outDir), options.outDir);
-    return await Promise.all(
+    const results = await settleAll(
       checked.map(async ({ file, book }) => ({
         file,
         outputs: book ? await renderBook(book, file.path, browser, options) : [],
       })),
     );
+    wrote = results.some(({ outputs }) => outputs.length > 0);
+    return results;
   } finally {
     if (!options.browser) await browser.close();
+    // A run that wrote nothing (every manuscript has errors) leaves no folder behind either.
+    if (!wrote) await removeEmptyFolders(made);
   }
+}
+
+/**
+ * Every job run to its end, then the first failure thrown: a run ends when it returns, so no
+ * output of a failed run is written afterwards (in a build server, after its client has gone).
+ */
+async function settleAll<T>(jobs: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(jobs);
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
 
 async function timed<T>(options: BuildOptions, timing: Omit<StageTiming, 'ms'>, work: () => Promise<T>): Promise<T> {
@@ -123,7 +138,7 @@ async function renderBook(
     timeoutMs: browser.settings.timeoutMs,
     formats: options.formats.filter((format): format is PdfFormat => !isEpub(format)),
   });
-  return Promise.all(
+  return settleAll(
     options.formats.map(async (format) => {
       const { bytes, pages, refused } = await timed(options, { stage: format, file: filePath }, () =>
         renderFormat(book, format, browser, renderPdf, options.date),
@@ -206,11 +221,13 @@ function refuseSharedNames(paths: readonly string[]): void {
   }
 }
 
-async function makeOutputFolder(folder: string, shown: string): Promise<void> {
+async function makeOutputFolder(folder: string, shown: string): Promise<string[]> {
   try {
-    await mkdir(folder, { recursive: true });
+    return await makeFolder(folder);
   } catch (error) {
-    throw new EnvironmentError(`cannot create the output folder ${shown}: ${(error as Error).message}`);
+    throw new EnvironmentError(
+      `cannot create the output folder ${shown}: ${(error as Error).message} (choose another with --out)`,
+    );
   }
 }
 

@@ -12,6 +12,7 @@ import { isPageMarker, withPageMarkers, type MarkerPages } from '../epub/paginat
 import { withPage } from '../print/page-pool.ts';
 import { sandboxPage, type Refusal } from '../print/sandbox.ts';
 import { trace } from '../report/trace.ts';
+import { printLimitMs, printPdf } from '../print/print-pdf.ts';
 
 export type PdfFormat = 'pdf' | 'handout' | 'booklet' | 'press';
 
@@ -257,15 +258,11 @@ async function printHtml(
     async (page) => {
       const sandbox = await sandboxPage(page, book, html, 'print');
       trace(`print ${book.name} (${html.length} characters): loading`);
-      await page.goto(sandbox.url, { waitUntil: 'load', timeout: timeoutMs });
+      // Loading a long book takes as long as printing it: both get the document's limit.
+      const limitMs = printLimitMs(timeoutMs, html.length);
+      await page.goto(sandbox.url, { waitUntil: 'load', timeout: limitMs });
       trace(`print ${book.name} (${html.length} characters): printing`);
-      const pdf = await page.pdf({
-        preferCSSPageSize: true,
-        printBackground: true,
-        tagged,
-        outline: tagged,
-        timeout: timeoutMs,
-      });
+      const pdf = await printPdf(page, { tagged, limitMs });
       trace(`print ${book.name} (${html.length} characters): printed`);
       return { pdf, refused: await sandbox.finish() };
     },

@@ -61,6 +61,9 @@ export async function launchBrowser(settings: BrowserSettings = DEFAULT_SETTINGS
         headless: true,
         pipe: true,
         timeout: launchTimeoutMs,
+        // Every step but a print (which sets its own, see print-pdf.ts) has the run's limit,
+        // not puppeteer's 180 s.
+        protocolTimeout: settings.timeoutMs,
         signal: giveUp.signal,
         args: chromiumArgs(),
       });
@@ -143,7 +146,7 @@ export class BrowserSession {
       } catch (again) {
         if (!brokeDown(again, fresh)) throw again;
         throw new EnvironmentError(
-          `Chromium crashed or hung twice while printing (time limit ${this.settings.timeoutMs / 1000} s): ${(again as Error).message.split('\n')[0]}`,
+          `Chromium crashed or hung twice while printing: ${reasonOf(again)} (each step may take ${this.settings.timeoutMs / 1000} s and a print more by its length; MUDRAN_BROWSER_TIMEOUT_MS sets the ${this.settings.timeoutMs / 1000} s)`,
         );
       }
     }
@@ -157,6 +160,11 @@ export class BrowserSession {
     this.#closed = true;
     await this.#current?.then(killBrowser).catch(() => undefined);
   }
+}
+
+/** An error's first line, without puppeteer's advice about its own settings. */
+function reasonOf(error: unknown): string {
+  return ((error as Error).message.split('\n')[0] ?? '').replace(/ Increase the 'protocolTimeout' setting.*$/, '');
 }
 
 function brokeDown(error: unknown, browser: Browser): boolean {

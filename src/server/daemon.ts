@@ -133,6 +133,7 @@ export async function serve(
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
   // A promise a run left behind that fails later (a tab closing, say) is logged, not fatal to
   // the server and the runs queued in it.
+  process.removeAllListeners('unhandledRejection');
   process.on('unhandledRejection', (reason) => say(`unhandled rejection: ${String(reason)}`));
   await end;
   say('stopped');

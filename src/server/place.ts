@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { privateFolder } from '../build/private-folder.ts';
 import { ROOT } from '../model/paths.ts';
 import type { Environment } from '../model/environment.ts';
 
@@ -36,10 +37,9 @@ export interface ServerPlace {
 export async function serverPlace(entry: string, env: Environment): Promise<ServerPlace | undefined> {
   const uid = process.getuid?.();
   if (uid === undefined) return undefined;
-  const folder = path.join(os.tmpdir(), `mudran-server-${uid}`);
-  await mkdir(folder, { mode: 0o700 }).catch(() => undefined);
-  const info = await lstat(folder).catch(() => undefined);
-  if (!info?.isDirectory() || info.uid !== uid || (info.mode & 0o077) !== 0) return undefined;
+  const found = await privateFolder(path.join(os.tmpdir(), `mudran-server-${uid}`));
+  if (!('folder' in found)) return undefined;
+  const { folder } = found;
   const name = createHash('sha256').update(ROOT).digest('hex').slice(0, 12);
   const socket = path.join(folder, `${name}.sock`);
   if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) return undefined;
