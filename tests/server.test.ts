@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createConnection, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ARTICLE, alive, mudran, onTerminal, tempDir } from './tools.ts';
+import { ARTICLE, alive, mudran, onTerminal, ROOT, tempDir } from './tools.ts';
 
 /** Each test's server lives in a TMPDIR of its own; every one is stopped at the end. */
 const places: NodeJS.ProcessEnv[] = [];
@@ -157,6 +158,84 @@ describe('the build server', () => {
     expect(third).toBeGreaterThan(0);
     expect(await until(() => !alive(third), 60_000)).toBe(true);
     expect((await mudran(['server', 'status'], { env: idle })).stderr).toMatch(/^no build server is running/m);
+  });
+
+  it('runs a request exactly once: never one its client gave up on; says when a client waits, and who started the server', async () => {
+    const env = await serverEnv();
+    // Three clients at once and no server yet: each may start one, only the one that serves says so.
+    const outs = await Promise.all([0, 1, 2].map(() => tempDir()));
+    const runs = await Promise.all(
+      outs.map((out) => mudran(['build', ARTICLE, '--out', out, '--format', 'epub'], { env })),
+    );
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    const said = (pattern: RegExp) => runs.filter((run) => pattern.test(run.stderr)).length;
+    expect(said(/^started a build server/m)).toBe(1);
+    expect(said(/^waiting for the build server \(\d runs? ahead\)$/m)).toBeGreaterThan(0);
+
+    // A client that hears 'accepted' and goes away without 'start' (it gave up waiting) is not served.
+    const { compiledEntry } = await import('../bin/compile.js');
+    const { serverPlace } = await import('../src/server/place.ts');
+    const runEnv = { ...process.env, ...env } as Record<string, string>;
+    const tmp = process.env['TMPDIR'];
+    process.env['TMPDIR'] = env['TMPDIR'];
+    const place = await serverPlace(await compiledEntry(), runEnv).finally(() => {
+      if (tmp === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = tmp;
+    });
+    const abandoned = path.join(await tempDir(), 'abandoned');
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const connection = createConnection(place?.socket ?? '', () => resolve(connection));
+      connection.once('error', reject);
+    });
+    const accepted = await new Promise<string>((resolve) => {
+      socket.setEncoding('utf8');
+      socket.once('data', (chunk: string) => resolve(chunk));
+      socket.write(
+        `${JSON.stringify({ type: 'run', key: place?.key, argv: ['build', ARTICLE, '--out', abandoned], cwd: ROOT, env: runEnv, stdoutIsTTY: false, stderrIsTTY: false })}\n`,
+      );
+    });
+    expect(JSON.parse(accepted)).toMatchObject({ type: 'accepted', ahead: 0 });
+    socket.destroy();
+    const after = await mudran(['check', ARTICLE], { env });
+    expect(after.code, after.stderr).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect((await mudran(['server', 'status'], { env })).stderr).toMatch(/, 4 runs served, idle for/);
+    await expect(readdir(abandoned)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('ends a run when it returns, never wedges on a bad output folder, and bounds its browser', async () => {
+    const env = await serverEnv({ MUDRAN_SERVER_BROWSER_MB: '1' });
+    // The EPUB cannot be written (a folder has its name): exit 2, and the PDFs' work ends with
+    // the run, in the client's folder, not after it.
+    const out = await tempDir();
+    await mkdir(path.join(out, 'russia-pakistan.epub'));
+    const failed = await mudran(['build', ARTICLE, '--out', out], { env });
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/^mudran: cannot write .*russia-pakistan\.epub/m);
+    const listing = async () =>
+      Promise.all(
+        (await readdir(out)).sort().map(async (name) => `${name} ${(await stat(path.join(out, name))).mtimeMs}`),
+      );
+    const atReturn = await listing();
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect(await listing()).toEqual(atReturn);
+
+    // An output folder the system never makes: said at once; the server goes on serving.
+    const proc = await mudran(['build', ARTICLE, '--out', '/proc/nope'], { env });
+    expect(proc.code).toBe(2);
+    expect(proc.stderr).toMatch(/^mudran: cannot create the output folder \/proc\/nope/m);
+    const built = await mudran(['build', ARTICLE, '--out', await tempDir(), '--format', 'pdf'], { env });
+    expect(built.code, built.stderr).toBe(0);
+    // Over its browser budget (1 MB here), the server's Chromium is replaced after each run:
+    // none is left running between runs.
+    const pid = (await serverPid(env)) ?? 0;
+    expect(await descendants(pid)).toEqual([]);
+    const logs = path.join(env['TMPDIR'] ?? '', `mudran-server-${process.getuid?.()}`);
+    const [log] = (await readdir(logs)).filter((name) => name.endsWith('.log'));
+    expect(await readFile(path.join(logs, log ?? ''), 'utf8')).toMatch(
+      /replacing the browser: its processes held \d+ MB \(budget 1 MB\)/,
+    );
+    expect((await mudran(['server', 'stop'], { env })).stderr).toMatch(/^stopped the build server/m);
   });
 
   it('is not used in CI, nor from a folder other users could enter', async () => {

@@ -8,7 +8,15 @@ import { PDF_WORKER_DATA, runPdfJob, type PdfJob, type PdfJobAnswer, type PdfJob
  * A PDF this big is post-processed on a worker thread. A smaller one takes a few hundred
  * milliseconds on the main thread, less than a worker takes to load its modules.
  */
-const IN_WORKER_FROM_BYTES = 1_000_000;
+let inWorkerFromBytes = 1_000_000;
+
+/**
+ * Every PDF on a worker thread, however small: a build server must answer its clients while it
+ * works, so nothing long may run on its main thread.
+ */
+export function keepMainThreadFree(): void {
+  inWorkerFromBytes = 0;
+}
 
 /** Set by bin/compile.js to the compiled worker's file name, next to this chunk. */
 declare const MUDRAN_PDF_WORKER: string | undefined;
@@ -27,7 +35,7 @@ class PdfWorkers {
   async run(job: PdfJob, pdf: Uint8Array): Promise<PdfMade> {
     trace(`${job.kind} of ${pdf.length} bytes …`);
     try {
-      return pdf.length < IN_WORKER_FROM_BYTES ? await runPdfJob(job, pdf) : await this.#onWorker(job, pdf);
+      return pdf.length < inWorkerFromBytes ? await runPdfJob(job, pdf) : await this.#onWorker(job, pdf);
     } finally {
       trace(`${job.kind} of ${pdf.length} bytes done`);
     }

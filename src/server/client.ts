@@ -35,16 +35,25 @@ export async function viaServer(
   // Twice at most: a stale server (older code or fonts) ends, and a fresh one takes over.
   for (let attempt = 0; attempt < 2; attempt++) {
     let socket = await connectTo(place.socket);
+    let startedPid: number | undefined;
     if (!socket) {
-      socket = (await startServer(place, io.env))?.socket;
-      if (!socket) {
+      const started = await startServer(place, io.env);
+      if (!started) {
         io.stderr.write(`mudran: the build server did not start (its log: ${place.log}); building without it\n`);
         return undefined;
       }
-      if (!quiet)
-        io.stderr.write(`started a build server: later builds reuse its browser ('mudran server stop' ends it)\n`);
+      ({ socket, pid: startedPid } = started);
     }
-    const outcome = await runOn(socket, place, argv, io);
+    const outcome = await runOn(socket, place, argv, io, (accepted) => {
+      if (quiet) return;
+      // Said only by the client whose server serves (several may start one at once).
+      if (accepted.pid === startedPid)
+        io.stderr.write(`started a build server: later builds reuse its browser ('mudran server stop' ends it)\n`);
+      if (accepted.ahead > 0)
+        io.stderr.write(
+          `waiting for the build server (${accepted.ahead} run${accepted.ahead === 1 ? '' : 's'} ahead)\n`,
+        );
+    });
     if (outcome !== 'stale') return outcome;
     if (!(await gone(place.socket))) return undefined;
   }
@@ -123,10 +132,15 @@ async function runOn(
   place: ServerPlace,
   argv: readonly string[],
   io: RunContext,
+  onAccepted: (reply: Extract<Reply, { type: 'accepted' }>) => void,
 ): Promise<number | 'stale' | undefined> {
   let wrote = false;
+  let gaveUp = false;
   // A server that does not answer at all (hung, or not ours) is given up on: the run is done here.
-  const unanswered = setTimeout(() => socket.destroy(), ACCEPT_MS);
+  const unanswered = setTimeout(() => {
+    gaveUp = true;
+    socket.destroy();
+  }, ACCEPT_MS);
   const env = Object.fromEntries(
     Object.entries(io.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
@@ -143,6 +157,11 @@ async function runOn(
     },
     (reply) => {
       clearTimeout(unanswered);
+      if (reply.type === 'accepted' && !gaveUp) {
+        // Only now is the run the server's: a client that gave up never says start.
+        send(socket, { type: 'start' });
+        onAccepted(reply);
+      }
       if (reply.type !== 'output') return;
       wrote = true;
       io[reply.stream].write(reply.text);

@@ -5,11 +5,14 @@ import type { OutputStream, RunContext } from '../model/run.ts';
 import { BrowserSession } from '../print/browser.ts';
 import { browserSettings } from '../print/settings.ts';
 import { connectTo } from './client.ts';
+import { descendantsPss } from './memory.ts';
 import { idleSeconds, serverPlace } from './place.ts';
 import { onMessages, send, type Request } from './protocol.ts';
 
 /** Past this resident size the server ends after the run it served (a long book's leftovers). */
 const MAX_RSS_BYTES = 1024 ** 3;
+/** A browser serves this many runs at most, then a fresh one takes over. */
+const RUNS_PER_BROWSER = 50;
 
 /**
  * The build server (`mudran server run`): listens on its private socket and serves one build
@@ -29,14 +32,20 @@ export async function serve(
   if (entry === undefined) throw new EnvironmentError('the build server runs from bin/mudran');
   const place = await serverPlace(entry, own.env);
   if (!place) throw new EnvironmentError('the build server needs a private folder in $TMPDIR, and cannot have one');
+  (await import('../pdf/workers.ts')).keepMainThreadFree();
   const server = net.createServer();
   // The build that needs it starts the browser (a check never does).
   // The browser's settings are process-wide: a client with others gets a fresh server (see place.ts).
   const settings = browserSettings(own.env);
   let browser = new BrowserSession(settings);
+  let servedByBrowser = 0;
+  const browserBudget = (Number(own.env['MUDRAN_SERVER_BROWSER_MB']) || 512) * 2 ** 20;
   let queue: Promise<void> = Promise.resolve();
   let builds = 0;
   let lastUsed = performance.now();
+  // Runs queued or going, and when the one going started.
+  let pending = 0;
+  let busySince: number | undefined;
   let stopping = false;
   let idle: NodeJS.Timeout | undefined;
   let ended!: () => void;
@@ -64,7 +73,11 @@ export async function serve(
   };
 
   const run = async (request: Extract<Request, { type: 'run' }>, socket: net.Socket) => {
+    pending -= 1;
+    // A client that went away while its run waited is not served: nobody would see it.
+    if (socket.destroyed) return;
     clearTimeout(idle);
+    busySince = performance.now();
     const stream = (name: 'stdout' | 'stderr', isTTY: boolean): OutputStream => ({
       isTTY,
       write: (text: string) => send(socket, { type: 'output', stream: name, text: String(text) }),
@@ -86,12 +99,28 @@ export async function serve(
     socket.end();
     // An environment failure (a browser that would not start: not installed yet, say) is
     // not kept: the next run gets a fresh browser.
-    if (code === 2) {
+    // Chromium's renderers grow with every run they serve (about 6 MB a build): past its
+    // budget (MUDRAN_SERVER_BROWSER_MB, 512 by default) or after RUNS_PER_BROWSER runs, the
+    // browser is replaced, so the server's whole tree stays bounded, not only Node's part.
+    servedByBrowser += 1;
+    const browserBytes = await descendantsPss(process.pid);
+    const recycle =
+      code === 2
+        ? 'a run failed in its environment'
+        : browserBytes > browserBudget
+          ? `its processes held ${Math.round(browserBytes / 2 ** 20)} MB (budget ${Math.round(browserBudget / 2 ** 20)} MB)`
+          : servedByBrowser >= RUNS_PER_BROWSER
+            ? `it served ${servedByBrowser} runs`
+            : undefined;
+    if (recycle) {
+      if (browser.started) say(`replacing the browser: ${recycle}`);
       await browser.close();
       browser = new BrowserSession(settings);
+      servedByBrowser = 0;
     }
     await releaseMemory();
     builds += 1;
+    busySince = undefined;
     lastUsed = performance.now();
     if (process.memoryUsage().rss > MAX_RSS_BYTES) stop('large after a long build');
     else if (!stopping) armIdle();
@@ -102,26 +131,46 @@ export async function serve(
     socket.once('close', () => connections.delete(socket));
     socket.on('error', () => socket.destroy());
     let answered = false;
+    let heard: Extract<Request, { type: 'run' }> | undefined;
     onMessages<Request>(socket, (request) => {
+      if (heard && request.type === 'start') {
+        // The client still wants it: queued now, run exactly once. A failure between runs is
+        // logged; it must not stop the runs queued after it.
+        const wanted = heard;
+        heard = undefined;
+        pending += 1;
+        queue = queue.then(() => run(wanted, socket)).catch((error: unknown) => say(`run failed: ${String(error)}`));
+        return;
+      }
       if (answered) return;
       answered = true;
       if (request.type === 'status') {
-        const idleFor = (performance.now() - lastUsed) / 1000;
-        send(socket, { type: 'status', pid: process.pid, builds, idleSeconds: Math.round(idleFor) });
+        const now = performance.now();
+        send(socket, {
+          type: 'status',
+          pid: process.pid,
+          builds,
+          idleSeconds: busySince === undefined ? Math.round((now - lastUsed) / 1000) : 0,
+          ...(busySince === undefined ? {} : { busySeconds: Math.round((now - busySince) / 1000) }),
+          queued: Math.max(0, pending - (busySince === undefined ? 0 : 1)),
+        });
         socket.end();
       } else if (request.type === 'stop') {
         send(socket, { type: 'stopping' });
         socket.end();
         stop('asked to');
+      } else if (request.type === 'start') {
+        socket.destroy();
       } else if (stopping || request.key !== place.key) {
         send(socket, { type: 'stale' });
         socket.end();
         stop('a client runs other code or fonts');
       } else {
-        // Answered at once, so a client knows it was heard even while another run goes on.
-        send(socket, { type: 'accepted' });
-        // A failure between runs is logged; it must not stop the runs queued after it.
-        queue = queue.then(() => run(request, socket)).catch((error: unknown) => say(`run failed: ${String(error)}`));
+        // Answered at once, so a client knows it was heard even while another run goes on; the
+        // run waits for the client's `start`. A client that gave up waiting (this loop was
+        // busy) has closed its end and never sends it, so no run is made twice.
+        heard = request;
+        send(socket, { type: 'accepted', pid: process.pid, ahead: pending });
       }
     });
   });

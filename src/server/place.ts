@@ -13,7 +13,13 @@ const MAX_SOCKET_PATH = 107;
  * Environment read once per process (at module load or at the browser's launch): a server
  * started with other values must not serve the client.
  */
-const PROCESS_WIDE_ENV = ['PUPPETEER_EXECUTABLE_PATH', 'MUDRAN_BROWSER_TIMEOUT_MS', 'MUDRAN_TRACE', 'TMPDIR'];
+const PROCESS_WIDE_ENV = [
+  'PUPPETEER_EXECUTABLE_PATH',
+  'MUDRAN_BROWSER_TIMEOUT_MS',
+  'MUDRAN_TRACE',
+  'TMPDIR',
+  'MUDRAN_SERVER_BROWSER_MB',
+];
 
 export interface ServerPlace {
   /** The socket the server listens on, in a folder only this user can enter. */

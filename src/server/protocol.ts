@@ -14,17 +14,31 @@ export type Request =
       stdoutIsTTY: boolean;
       stderrIsTTY: boolean;
     }
+  /** After `accepted`: the client still wants the run (one that gave up never sends it). */
+  | { type: 'start' }
   | { type: 'status' }
   | { type: 'stop' };
 
 export type Reply =
-  /** The run is queued (sent at once: a client that hears nothing gives up on the server). */
-  | { type: 'accepted' }
+  /**
+   * The run is heard (sent at once: a client that hears nothing gives up on the server). It is
+   * queued behind `ahead` runs once the client answers `start`.
+   */
+  | { type: 'accepted'; pid: number; ahead: number }
   | { type: 'output'; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'exit'; code: number }
   /** The server runs other code or fonts than the client: it ends, and the client starts a fresh one. */
   | { type: 'stale' }
-  | { type: 'status'; pid: number; builds: number; idleSeconds: number }
+  | {
+      type: 'status';
+      pid: number;
+      builds: number;
+      idleSeconds: number;
+      /** How long the run now going has been going, if one is. */
+      busySeconds?: number;
+      /** Runs waiting behind it. */
+      queued: number;
+    }
   | { type: 'stopping' };
 
 export function send(socket: Socket, message: Request | Reply): void {

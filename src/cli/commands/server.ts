@@ -30,7 +30,11 @@ export async function server(context: CommandContext): Promise<number> {
   if (action === 'status') {
     progress.say(
       running
-        ? `a build server is running: pid ${running.pid}, ${running.builds} run${running.builds === 1 ? '' : 's'} served, idle for ${running.idleSeconds} s`
+        ? `a build server is running: pid ${running.pid}, ${running.builds} run${running.builds === 1 ? '' : 's'} served, ${
+            running.busySeconds === undefined
+              ? `idle for ${running.idleSeconds} s`
+              : `busy for ${running.busySeconds} s with a run, ${running.queued} waiting`
+          }`
         : 'no build server is running',
     );
     return 0;
