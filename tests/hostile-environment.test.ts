@@ -136,6 +136,48 @@ describe('clear failures', () => {
     expect(performance.now() - started).toBeLessThan(60_000);
   });
 
+  it.each([
+    ['cut short', (bytes: Buffer) => bytes.subarray(0, 30_000), /its \w+ table ends past the file's end/],
+    ['not a font', () => Buffer.alloc(3000, 7), /Unknown font format/],
+  ])('exits 2 naming the font file when one of mudran’s fonts is %s, in check and build', async (_, damage, why) => {
+    const copy = await copyMudran();
+    const font = path.join(copy, 'fonts/NotoSerifDevanagari-Regular.ttf');
+    await writeFile(font, damage(await readFile(font)));
+    const manuscript = path.join(copy, 'manuscript/russia-pakistan.md');
+    for (const args of [
+      ['check', manuscript],
+      ['build', manuscript, '--out', path.join(copy, 'dist'), '--quiet'],
+    ]) {
+      const run = await exec(path.join(copy, 'bin/mudran'), args, { env: { ...process.env, MUDRAN_SERVER: '0' } }).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(run.code, run.stderr).toBe(2);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`mudran: the font ${font} is damaged or not a font (`);
+      expect(lines[0]).toMatch(why);
+      expect(lines[0]).toMatch(/put back mudran's own copy/);
+    }
+  });
+
+  it('says how full the temporary folder is, and where, before it prints', async () => {
+    const full = await tempDir('mudran-full-');
+    await exec('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', full]);
+    try {
+      await writeFile(path.join(full, 'filler'), Buffer.alloc(256 * 1024)).catch(() => undefined);
+      const run = await mudran(['build', ARTICLE, '--out', await tempDir(), '--quiet'], { env: { TMPDIR: full } });
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim()).toMatch(
+        new RegExp(
+          `^mudran: the temporary folder ${full} has \\d+ kB free; printing needs 64 MB there: free some space or set TMPDIR to another folder$`,
+        ),
+      );
+    } finally {
+      await exec('umount', [full]);
+    }
+  });
+
   it('exits 2 naming the font file when one of mudran’s fonts is missing', async () => {
     // A copy of mudran without one font.
     const copy = await copyMudran();

@@ -1,3 +1,5 @@
+import { statfs } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import type { VFile } from 'vfile';
@@ -72,6 +74,7 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
   refuseSharedNames(paths);
   // Before anything starts: an output folder that cannot be had fails the run in a moment.
   const made = await makeOutputFolder(path.resolve(options.cwd, options.outDir), options.outDir);
+  await ensureRoomToPrint();
   let wrote = false;
   // Every format needs the browser (the EPUB's cover and page-list come from it too): start it
   // while the text pipeline runs.
@@ -218,6 +221,21 @@ function refuseSharedNames(paths: readonly string[]): void {
       );
     }
     seen.set(name, filePath);
+  }
+}
+
+/** Chromium spools every PDF it prints through the temporary folder: a print needs room there. */
+const MIN_FREE_TMP_BYTES = 64 * 2 ** 20;
+
+async function ensureRoomToPrint(): Promise<void> {
+  const folder = os.tmpdir();
+  const info = await statfs(folder).catch(() => undefined);
+  if (!info) throw new EnvironmentError(`cannot read the temporary folder ${folder} (set TMPDIR to a folder of your own)`);
+  const free = info.bavail * info.bsize;
+  if (free < MIN_FREE_TMP_BYTES) {
+    throw new EnvironmentError(
+      `the temporary folder ${folder} has ${Math.floor(free / 1024)} kB free; printing needs ${MIN_FREE_TMP_BYTES / 2 ** 20} MB there: free some space or set TMPDIR to another folder`,
+    );
   }
 }
 

@@ -49,8 +49,30 @@ export async function openFont(file: string): Promise<StackFont> {
   } catch (error) {
     throw new EnvironmentError(`cannot read font ${file}: ${(error as Error).message}`);
   }
-  const opened = fontkit.create(bytes);
+  const damaged = (why: string) =>
+    new EnvironmentError(
+      `the font ${file} is damaged or not a font (${why}): put back mudran's own copy (git checkout -- fonts/)`,
+    );
+  let opened: ReturnType<typeof fontkit.create>;
+  try {
+    opened = fontkit.create(bytes);
+  } catch (error) {
+    throw damaged((error as Error).message);
+  }
   if (!('layout' in opened)) throw new EnvironmentError(`${file} is a font collection, expected one font`);
+  // A file cut short still parses: every table must lie inside it, and the letters the face is
+  // for must shape to real glyphs.
+  const tables = (opened as unknown as { directory?: { tables?: Record<string, { offset: number; length: number }> } })
+    .directory?.tables;
+  const outside = Object.entries(tables ?? {}).find(([, table]) => table.offset + table.length > bytes.length);
+  if (!tables || outside) throw damaged(outside ? `its ${outside[0].trim()} table ends past the file's end` : 'no tables');
+  try {
+    if (!['क', 'A'].some((letter) => opened.layout(letter).glyphs.some((glyph) => glyph.id !== 0))) {
+      throw new Error('it has neither Devanagari nor Latin letters');
+    }
+  } catch (error) {
+    throw damaged((error as Error).message);
+  }
   const font = new harfbuzz.Font(new harfbuzz.Face(new harfbuzz.Blob(bytes)));
   return { file, fontkit: opened, harfbuzz: font, harfbuzzModule: harfbuzz };
 }

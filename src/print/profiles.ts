@@ -2,6 +2,7 @@ import { lstat, mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { cacheFolder } from '../build/cache.ts';
+import { EnvironmentError } from '../model/errors.ts';
 
 /**
  * A profile folder for one Chromium: $TMPDIR/mudran-UID/chrome/PID-XXXXXX, in this user's
@@ -13,7 +14,13 @@ export async function newProfile(): Promise<string | undefined> {
   const folder = await cacheFolder('chrome');
   if (!folder) return undefined;
   await removeStaleProfiles(folder);
-  return mkdtemp(path.join(folder, `${process.pid}-`));
+  try {
+    return await mkdtemp(path.join(folder, `${process.pid}-`));
+  } catch (error) {
+    throw new EnvironmentError(
+      `cannot make the browser's profile folder in ${folder}: ${(error as Error).message} (free some space there, or set TMPDIR to another folder)`,
+    );
+  }
 }
 
 async function removeStaleProfiles(folder: string): Promise<void> {
