@@ -230,7 +230,8 @@ const MIN_FREE_TMP_BYTES = 64 * 2 ** 20;
 async function ensureRoomToPrint(): Promise<void> {
   const folder = os.tmpdir();
   const info = await statfs(folder).catch(() => undefined);
-  if (!info) throw new EnvironmentError(`cannot read the temporary folder ${folder} (set TMPDIR to a folder of your own)`);
+  if (!info)
+    throw new EnvironmentError(`cannot read the temporary folder ${folder} (set TMPDIR to a folder of your own)`);
   const free = info.bavail * info.bsize;
   if (free < MIN_FREE_TMP_BYTES) {
     throw new EnvironmentError(

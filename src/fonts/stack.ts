@@ -65,7 +65,8 @@ export async function openFont(file: string): Promise<StackFont> {
   const tables = (opened as unknown as { directory?: { tables?: Record<string, { offset: number; length: number }> } })
     .directory?.tables;
   const outside = Object.entries(tables ?? {}).find(([, table]) => table.offset + table.length > bytes.length);
-  if (!tables || outside) throw damaged(outside ? `its ${outside[0].trim()} table ends past the file's end` : 'no tables');
+  if (!tables || outside)
+    throw damaged(outside ? `its ${outside[0].trim()} table ends past the file's end` : 'no tables');
   try {
     if (!['क', 'A'].some((letter) => opened.layout(letter).glyphs.some((glyph) => glyph.id !== 0))) {
       throw new Error('it has neither Devanagari nor Latin letters');
