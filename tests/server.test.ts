@@ -3,6 +3,7 @@ import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promis
 import { createConnection, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { longManuscript } from '../bench/lib/generate.ts';
 import { ARTICLE, alive, mudran, onTerminal, ROOT, tempDir } from './tools.ts';
 
 /** Each test's server lives in a TMPDIR of its own; every one is stopped at the end. */
@@ -170,7 +171,20 @@ describe('the build server', () => {
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     const said = (pattern: RegExp) => runs.filter((run) => pattern.test(run.stderr)).length;
     expect(said(/^started a build server/m)).toBe(1);
-    expect(said(/^waiting for the build server \(\d runs? ahead\)$/m)).toBeGreaterThan(0);
+    // A client that comes while a long run goes on says it waits, and status says the server is busy.
+    const book = path.join(await tempDir(), 'book.md');
+    await longManuscript(book, 150);
+    const long = mudran(['build', book, '--out', await tempDir(), '--format', 'pdf'], { env });
+    expect(
+      await until(
+        async () => /busy for \d+ s with a run/.test((await mudran(['server', 'status'], { env })).stderr),
+        120_000,
+      ),
+    ).toBe(true);
+    const queued = await mudran(['check', ARTICLE], { env });
+    expect(queued.code, queued.stderr).toBe(0);
+    expect(queued.stderr).toMatch(/^waiting for the build server \(1 run ahead\)$/m);
+    expect((await long).code).toBe(0);
 
     // A client that hears 'accepted' and goes away without 'start' (it gave up waiting) is not served.
     const { compiledEntry } = await import('../bin/compile.js');
@@ -199,7 +213,7 @@ describe('the build server', () => {
     const after = await mudran(['check', ARTICLE], { env });
     expect(after.code, after.stderr).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    expect((await mudran(['server', 'status'], { env })).stderr).toMatch(/, 4 runs served, idle for/);
+    expect((await mudran(['server', 'status'], { env })).stderr).toMatch(/, 6 runs served, idle for/);
     await expect(readdir(abandoned)).rejects.toThrow(/ENOENT/);
   });
 

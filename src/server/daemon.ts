@@ -43,7 +43,7 @@ export async function serve(
   let queue: Promise<void> = Promise.resolve();
   let builds = 0;
   let lastUsed = performance.now();
-  // Runs queued or going, and when the one going started.
+  // Runs waiting for the one going (if any), and when the one going started.
   let pending = 0;
   let busySince: number | undefined;
   let stopping = false;
@@ -152,7 +152,7 @@ export async function serve(
           builds,
           idleSeconds: busySince === undefined ? Math.round((now - lastUsed) / 1000) : 0,
           ...(busySince === undefined ? {} : { busySeconds: Math.round((now - busySince) / 1000) }),
-          queued: Math.max(0, pending - (busySince === undefined ? 0 : 1)),
+          queued: pending,
         });
         socket.end();
       } else if (request.type === 'stop') {
@@ -170,7 +170,7 @@ export async function serve(
         // run waits for the client's `start`. A client that gave up waiting (this loop was
         // busy) has closed its end and never sends it, so no run is made twice.
         heard = request;
-        send(socket, { type: 'accepted', pid: process.pid, ahead: pending });
+        send(socket, { type: 'accepted', pid: process.pid, ahead: pending + (busySince === undefined ? 0 : 1) });
       }
     });
   });
