@@ -185,6 +185,10 @@ describe('the build server', () => {
     expect(queued.code, queued.stderr).toBe(0);
     expect(queued.stderr).toMatch(/^waiting for the build server \(1 run ahead\)$/m);
     expect((await long).code).toBe(0);
+    // The server finishes a run after its client has its exit code (it frees memory): idle again.
+    expect(await until(async () => /idle for/.test((await mudran(['server', 'status'], { env })).stderr), 60_000)).toBe(
+      true,
+    );
 
     // A client that hears 'accepted' and goes away without 'start' (it gave up waiting) is not served.
     const { compiledEntry } = await import('../bin/compile.js');
