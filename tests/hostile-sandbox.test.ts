@@ -76,6 +76,7 @@ describe('the print page sandbox', () => {
       tree,
       chapters: [],
       images: new Map(),
+      imageSizes: new Map(),
     };
     const html = `<!doctype html><html><head><link rel="stylesheet" href="fonts.css">
       <link rel="stylesheet" href="${server.url}/style.css"><style>@import url(${server.url}/import.css);</style></head>

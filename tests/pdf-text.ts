@@ -99,3 +99,36 @@ export function wordRecall(expected: readonly string[], extracted: string): Reca
   const total = expected.flatMap((each) => wordsOf(each)).length;
   return { recall: total === 0 ? 1 : (total - missing.length) / total, missing };
 }
+
+/** A run of text as pdf.js places it: baseline origin and size in PDF points, y up from the foot. */
+export interface PlacedText {
+  text: string;
+  x: number;
+  y: number;
+  size: number;
+  width: number;
+}
+
+/** Every page's text runs with their places, and each page's size, read by pdf.js. */
+export async function placedText(pdf: Uint8Array): Promise<{ width: number; height: number; runs: PlacedText[] }[]> {
+  const document = await getDocument({ data: new Uint8Array(pdf), verbosity: 0, isEvalSupported: false }).promise;
+  try {
+    const pages = [];
+    for (let number = 1; number <= document.numPages; number++) {
+      const page = await document.getPage(number);
+      const [, , width, height] = page.view as [number, number, number, number];
+      const content = await page.getTextContent();
+      const runs: PlacedText[] = [];
+      for (const item of content.items) {
+        if (!('str' in item) || item.str.trim() === '') continue;
+        const [, , c, d, x, y] = item.transform as number[];
+        runs.push({ text: item.str, x: x!, y: y!, size: Math.hypot(c!, d!), width: item.width });
+      }
+      pages.push({ width, height, runs });
+      page.cleanup();
+    }
+    return pages;
+  } finally {
+    await document.destroy();
+  }
+}

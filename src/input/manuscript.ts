@@ -7,7 +7,9 @@ import { location } from 'vfile-location';
 import { splitChapters, type Book } from '../model/book.ts';
 import type { FrontMatterDefaults } from '../model/front-matter.ts';
 import { transformManuscript } from '../pipeline/index.ts';
-import { hasErrors, reportError } from '../model/messages.ts';
+import { hasErrors, reportError, reportWarning } from '../model/messages.ts';
+import { measureMm } from '../model/trim.ts';
+import { CSS_PPI, readImageSize, type ImageSize } from './image-size.ts';
 import { EnvironmentError } from '../model/errors.ts';
 
 export { EnvironmentError };
@@ -217,6 +219,7 @@ export async function checkManuscript(file: VFile, defaults?: FrontMatterDefault
   const tree = await transformManuscript(file, defaults);
   const images = await findImages(file);
   const matter = file.data.matter;
+  const imageSizes = matter ? await checkImageSizes(file, images, measureMm(matter.trim)) : new Map();
   const cover = matter?.cover ? await findCover(file, matter.cover) : undefined;
   if (hasErrors(file) || !matter) return undefined;
   return {
@@ -227,7 +230,52 @@ export async function checkManuscript(file: VFile, defaults?: FrontMatterDefault
     tree,
     chapters: splitChapters(tree, matter.title),
     images,
+    imageSizes,
   };
+}
+
+/** The lowest resolution an image may print at without looking coarse. */
+const MIN_PPI = 200;
+
+/**
+ * Each image's pixel size, and a warning at each image that prints too coarse (under 200 ppi at
+ * its printed width) or wider than the text block (it is then fitted to it). An image prints at
+ * its own resolution when the file gives one, else at 96 ppi, the web's CSS pixel.
+ */
+async function checkImageSizes(
+  file: VFile,
+  images: ReadonlyMap<string, string>,
+  measure: number,
+): Promise<Map<string, ImageSize>> {
+  const sizes = new Map<string, ImageSize>();
+  for (const [src, real] of images) {
+    const size = await readImageSize(real);
+    if (size) sizes.set(src, size);
+  }
+  for (const use of file.data.images ?? []) {
+    const size = sizes.get(use.path);
+    if (!size || size.width === 0) continue;
+    const natural = (size.width / (size.ppi ?? CSS_PPI)) * 25.4;
+    const printed = Math.min(natural, measure);
+    const ppi = size.width / (printed / 25.4);
+    const place = { place: use.position };
+    if (natural > measure + 0.5) {
+      reportWarning(
+        file,
+        `Unexpected image \`${use.path}\` ${Math.round(natural)} mm wide at ${Math.round(size.ppi ?? CSS_PPI)} ppi, expected at most the ${Math.round(measure)} mm text width; set at ${Math.round(measure)} mm`,
+        { ...place, ruleId: 'image-fitted' },
+      );
+    }
+    if (ppi < MIN_PPI) {
+      const needed = Math.ceil((MIN_PPI * printed) / 25.4);
+      reportWarning(
+        file,
+        `Unexpected low resolution in \`${use.path}\`: ${Math.round(ppi)} ppi at its printed width of ${Math.round(printed)} mm, expected at least ${MIN_PPI} ppi (${needed} pixels across, or a resolution in the file)`,
+        { ...place, ruleId: 'image-resolution' },
+      );
+    }
+  }
+  return sizes;
 }
 
 /**

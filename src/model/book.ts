@@ -1,3 +1,4 @@
+import type { ImageSize } from '../input/image-size.ts';
 import type { Element, Root, RootContent } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
@@ -23,6 +24,8 @@ export interface Book {
   chapters: Chapter[];
   /** Each image's real file, by its path inside the manuscript's folder (`src`, decoded). */
   images: ReadonlyMap<string, string>;
+  /** Each image's pixel size (and resolution, when its file gives one), by the same path. */
+  imageSizes: ReadonlyMap<string, ImageSize>;
 }
 
 /** Splits the body at its `<h1>`s; text before the first one is a chapter of its own. */

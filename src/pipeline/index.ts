@@ -10,6 +10,7 @@ import { FOOTNOTE_LABELS } from '../model/book.ts';
 import type { FrontMatterDefaults } from '../model/front-matter.ts';
 import rehypeRaw from 'rehype-raw';
 import { loadFontStacks, type FontStacks } from '../fonts/stack.ts';
+import rehypeFigures from './rehype-figures.ts';
 import rehypeHeadingIds from './rehype-heading-ids.ts';
 import rehypeImages from './rehype-images.ts';
 import rehypeLangRuns from './rehype-lang-runs.ts';
@@ -60,6 +61,8 @@ function createProcessor(fonts: FontStacks, defaults: FrontMatterDefaults) {
       .use(rehypeLangRuns)
       // Heading ids that keep Devanagari intact; empty headings go.
       .use(rehypeHeadingIds)
+      // An image alone in its paragraph becomes a numbered figure with a caption (`#figure-1`).
+      .use(rehypeFigures)
       // Links lead into the book or to absolute addresses.
       .use(rehypeLinks)
   );

@@ -6,7 +6,7 @@ import { withoutBackLinks, type Book } from '../model/book.ts';
 import { TEMPLATES_DIR } from '../model/paths.ts';
 import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
 import { toHtmlString } from '../pipeline/index.ts';
-import { bookBody, bookPageStyle, cssString, type BookPlan } from './layout.ts';
+import { bookBody, bookPageStyle, cssString, withPrintedImageSizes, type BookPlan } from './layout.ts';
 import { escapeMarkup } from '../model/escape.ts';
 
 export type PrintLayout = 'book' | 'handout';
@@ -50,7 +50,7 @@ export async function handoutDocument(book: Book): Promise<string> {
     lang: escapeMarkup(matter.lang),
     title: escapeMarkup(matter.title),
     titleBlock: toHtmlString(titleBlock(matter, 'handout')),
-    body: toHtmlString(withoutBackLinks(book.tree)),
+    body: toHtmlString(withPrintedImageSizes(withoutBackLinks(book.tree), book.imageSizes)),
     headerLeft: cssString(matter.title),
     headerRight: cssString(matter.source ?? matter.publisher ?? ''),
     digits: matter.digits === 'devanagari' ? 'devanagari' : 'decimal',

@@ -2,7 +2,10 @@ import type { Element, ElementContent, Root, RootContent } from 'hast';
 import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import { footnoteItems, isFootnotes, type Book, type Chapter } from '../model/book.ts';
-import { authorsOf, type Digits, type FrontMatter, type Trim } from '../model/front-matter.ts';
+import { authorsOf, type Digits, type FrontMatter } from '../model/front-matter.ts';
+import { TRIMS } from '../model/trim.ts';
+import { bookDigits } from '../model/digits.ts';
+import { CSS_PPI } from '../input/image-size.ts';
 
 /**
  * What the first print taught about the book's pages. Chrome prints neither `target-counter()`
@@ -25,14 +28,6 @@ export interface BookPlan {
 /** The pages before the first chapter: title page and imprint, then contents if any. */
 export const FRONT_PAGES_WITHOUT_CONTENTS = 2;
 
-/** Paper size and margins (inner, outer) of each trim; text size grows with the page. */
-const TRIMS: Record<Trim, { size: string; margin: string; inner: string; outer: string; fontSize: string }> = {
-  A5: { size: '148mm 210mm', margin: '17mm 0 19mm', inner: '17mm', outer: '14mm', fontSize: '10.5pt' },
-  A4: { size: '210mm 297mm', margin: '22mm 0 24mm', inner: '25mm', outer: '20mm', fontSize: '12pt' },
-  '6x9in': { size: '6in 9in', margin: '18mm 0 20mm', inner: '18mm', outer: '15mm', fontSize: '11pt' },
-  '5.5x8.5in': { size: '5.5in 8.5in', margin: '17mm 0 19mm', inner: '17mm', outer: '14mm', fontSize: '10.5pt' },
-};
-
 /** The book needs a contents page when it has more than one chapter. */
 export function hasContents(book: Book): boolean {
   return book.chapters.length > 1;
@@ -40,8 +35,25 @@ export function hasContents(book: Book): boolean {
 
 /** A page number in the book's digits. */
 export function formatPageNumber(page: number, digits: Digits): string {
-  const text = String(page);
-  return digits === 'devanagari' ? text.replace(/\d/g, (digit) => String.fromCodePoint(0x966 + Number(digit))) : text;
+  return bookDigits(page, digits);
+}
+
+/**
+ * The tree with each image given its printed width: an image whose file says its resolution
+ * prints at that resolution (300 ppi, 1200 pixels: 102 mm), the rest at the CSS pixel; the
+ * stylesheets fit anything wider to the text block. The book's tree is left as it is.
+ */
+export function withPrintedImageSizes(tree: Root, sizes: Book['imageSizes']): Root {
+  if (![...sizes.values()].some((size) => size.ppi !== undefined)) return tree;
+  const copy = structuredClone(tree);
+  visit(copy, 'element', (node) => {
+    if (node.tagName !== 'img') return;
+    const size = sizes.get(decodeURIComponent(String(node.properties['src'])));
+    if (size?.ppi === undefined) return;
+    node.properties['width'] = Math.round((size.width * CSS_PPI) / size.ppi);
+    node.properties['height'] = Math.round((size.height * CSS_PPI) / size.ppi);
+  });
+  return copy;
 }
 
 /** Title page, imprint, contents and the chapters, each chapter on pages named after it. */
@@ -53,7 +65,7 @@ export function bookBody(book: Book, plan: BookPlan): Root {
     if (plan.blankBefore.has(chapter.id)) children.push(h('div.blank-page'));
     children.push(chapterSection(chapter, index, notes));
   });
-  return { type: 'root', children };
+  return withPrintedImageSizes({ type: 'root', children }, book.imageSizes);
 }
 
 /**
@@ -66,10 +78,12 @@ export function bookPageStyle(book: Book, plan: BookPlan): string {
   const trim = TRIMS[book.matter.trim];
   const digits = book.matter.digits === 'devanagari' ? 'devanagari' : 'decimal';
   const rules = [
-    `@page { size: ${trim.size}; margin: ${trim.margin}; @bottom-center { content: counter(page, ${digits}); } }`,
-    `@page :left { margin-left: ${trim.outer}; margin-right: ${trim.inner}; }`,
-    `@page :right { margin-left: ${trim.inner}; margin-right: ${trim.outer}; }`,
-    `html { font-size: ${trim.fontSize}; }`,
+    `@page { size: ${trim.width}mm ${trim.height}mm; margin: ${trim.top}mm 0 ${trim.bottom}mm; @bottom-center { content: counter(page, ${digits}); } }`,
+    `@page :left { margin-left: ${trim.outer}mm; margin-right: ${trim.inner}mm; }`,
+    `@page :right { margin-left: ${trim.inner}mm; margin-right: ${trim.outer}mm; }`,
+    `html { font-size: ${trim.fontSize}; line-height: ${trim.lineHeight}; }`,
+    // An image is never taller than the text block less room for its caption.
+    `figure img, img { max-height: ${trim.height - trim.top - trim.bottom - 30}mm; }`,
     ...(plan.layoutOnly ? ['* { visibility: hidden !important; }'] : []),
   ];
   book.chapters.forEach((chapter, index) => {

@@ -1,0 +1,9 @@
+import type { Digits } from './front-matter.ts';
+
+/** A number (or any text's ASCII digits) in the book's digits: `12` → `१२` in a Devanagari book. */
+export function bookDigits(value: number | string, digits: Digits): string {
+  const text = String(value);
+  return digits === 'devanagari'
+    ? text.replace(/[0-9]/g, (digit) => String.fromCodePoint(0x966 + Number(digit)))
+    : text;
+}

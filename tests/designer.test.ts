@@ -1,0 +1,158 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as mupdf from 'mupdf';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BODY_WORDS, writeDesignerBook } from './designer-book.ts';
+import { placedText, type PlacedText } from './pdf-text.ts';
+import { mudran, tempDir } from './tools.ts';
+
+// The book a designer judged mudran by (tests/designer-book.ts), built once in every format.
+let folder: string;
+let stderr: string;
+let book: Uint8Array;
+let handout: Uint8Array;
+let bookPages: Awaited<ReturnType<typeof placedText>>;
+let handoutPages: Awaited<ReturnType<typeof placedText>>;
+const MM = 72 / 25.4;
+
+beforeAll(async () => {
+  folder = await tempDir();
+  const manuscript = await writeDesignerBook(folder);
+  const run = await mudran(['build', manuscript, '--format', 'pdf,handout,epub', '--out', path.join(folder, 'out')]);
+  expect(run.code, run.stderr).toBe(0);
+  stderr = run.stderr;
+  book = await readFile(path.join(folder, 'out/book.pdf'));
+  handout = await readFile(path.join(folder, 'out/book-handout.pdf'));
+  [bookPages, handoutPages] = await Promise.all([placedText(book), placedText(handout)]);
+});
+
+const isBody = (run: PlacedText) => BODY_WORDS.some((word) => run.text.normalize('NFC').includes(word));
+
+/** Image placements on each page, in PDF points from the page's top left (MuPDF's structured text). */
+function imageBoxes(pdf: Uint8Array): { page: number; x0: number; x1: number; width: number }[] {
+  const document = mupdf.Document.openDocument(pdf, 'application/pdf');
+  const boxes = [];
+  for (let index = 0; index < document.countPages(); index++) {
+    const page = document.loadPage(index);
+    const [, , width] = page.getBounds();
+    const json = JSON.parse(page.toStructuredText('preserve-images').asJSON()) as {
+      blocks: { type: string; bbox: { x: number; w: number } }[];
+    };
+    for (const block of json.blocks) {
+      if (block.type === 'image')
+        boxes.push({ page: index + 1, x0: block.bbox.x, x1: block.bbox.x + block.bbox.w, width });
+    }
+    page.destroy();
+  }
+  document.destroy();
+  return boxes;
+}
+
+describe('nothing changes the scale of the print', () => {
+  it('sets every body line at the stylesheet’s size on every page, with wide images, long addresses, code and tables', () => {
+    for (const [pages, size] of [
+      [bookPages, 10.5],
+      [handoutPages, 11],
+    ] as const) {
+      const body = pages.flatMap((page, index) =>
+        page.runs.filter(isBody).map((run) => ({ page: index + 1, size: run.size })),
+      );
+      expect(body.length).toBeGreaterThan(200);
+      const off = body.filter((run) => Math.abs(run.size - size) > 0.02);
+      expect(off, `body runs off ${size} pt`).toEqual([]);
+    }
+  });
+
+  it('fits every image inside the text block and warns at the lines of the too wide and the too coarse', () => {
+    const images = imageBoxes(book);
+    expect(images.length).toBe(3);
+    for (const image of images) {
+      // The text block of an A5 page: 17 mm inner, 14 mm outer margin.
+      expect(image.x0).toBeGreaterThanOrEqual(14 * MM - 0.5);
+      expect(image.x1).toBeLessThanOrEqual(image.width - 14 * MM + 0.5);
+    }
+    const wide = images.map((image) => (image.x1 - image.x0) / MM).sort((a, b) => b - a);
+    // wide.png is fitted to the 117 mm measure; map.png prints at its 300 ppi, 102 mm.
+    expect(wide[0]).toBeCloseTo(117, 0);
+    expect(wide[1]).toBeCloseTo(101.6, 0);
+    expect(stderr).toMatch(/book\.md:\d+:1: warning: .*images\/wide\.png.* 203 mm wide at 300 ppi.*\[image-fitted\]/);
+    expect(stderr).toMatch(/book\.md:\d+:1: warning: .*images\/coarse\.png.*96 ppi.*\[image-resolution\]/);
+    expect(stderr).not.toMatch(/map\.png/);
+  });
+});
+
+/** The baselines of body lines (runs at the body size) on each page, top to bottom, with their text. */
+function bodyLines(pages: Awaited<ReturnType<typeof placedText>>, size: number) {
+  return pages.map((page) => {
+    const body = page.runs.filter((run) => Math.abs(run.size - size) < 0.05);
+    const ys = [...new Set(body.map((run) => Math.round(run.y * 10) / 10))].sort((a, b) => b - a);
+    return ys.map((y) => ({
+      y,
+      text: page.runs
+        .filter((run) => Math.abs(run.y - y) < 0.2)
+        .map((run) => run.text)
+        .join(' '),
+      page,
+    }));
+  });
+}
+
+describe('one line grid', () => {
+  it.each([
+    ['book', () => bookPages, 10.5],
+    ['handout', () => handoutPages, 11],
+  ] as const)('the %s’s body lines are evenly spaced, with Latin, digits, ₹ and code in them', (_, pages, size) => {
+    const pitches: number[] = [];
+    const measured: string[] = [];
+    for (const lines of bodyLines(pages(), size)) {
+      for (let index = 1; index < lines.length; index++) {
+        const [above, below] = [lines[index - 1]!, lines[index]!];
+        // Two lines of one column with nothing between them (not across a heading, a figure or code).
+        const between = above.page.runs.some((run) => run.y < above.y - 0.5 && run.y > below.y + 0.5);
+        if (between || above.y - below.y > 2 * size * 1.65) continue;
+        if (!BODY_WORDS.some((word) => (above.text + below.text).normalize('NFC').includes(word))) continue;
+        pitches.push(above.y - below.y);
+        measured.push(above.text, below.text);
+      }
+    }
+    expect(pitches.length).toBeGreaterThan(200);
+    for (const mixed of ['UNESCO', '₹', 'npm', 'IMF', '3.5%', 'गाढ़े']) {
+      expect(
+        measured.some((line) => line.normalize('NFC').includes(mixed)),
+        mixed,
+      ).toBe(true);
+    }
+    expect(Math.max(...pitches) - Math.min(...pitches)).toBeLessThanOrEqual(0.5);
+  });
+});
+
+describe('emphasis', () => {
+  it('sets Devanagari emphasis in the bold face, never a synthetic slant', () => {
+    const fonts = new Set<string>();
+    const skews: number[] = [];
+    const document = mupdf.Document.openDocument(book, 'application/pdf');
+    for (let index = 0; index < document.countPages(); index++) {
+      const page = document.loadPage(index);
+      const text = page.toStructuredText('');
+      const chars: { c: string; font: string; skew: number }[] = [];
+      text.walk({
+        onChar: (c: string, _origin: unknown, font: mupdf.Font, _size: number, quad: number[]) =>
+          // A slant shows as a glyph box whose top is shifted sideways from its foot.
+          chars.push({ c, font: font.getName(), skew: Math.abs(quad[0]! - quad[4]!) }),
+      });
+      const joined = chars.map((char) => char.c).join('');
+      for (let at = joined.indexOf('देकर'); at >= 0; at = joined.indexOf('देकर', at + 1)) {
+        for (const char of chars.slice(at, at + 4)) {
+          fonts.add(char.font);
+          skews.push(char.skew);
+        }
+      }
+      text.destroy();
+      page.destroy();
+    }
+    document.destroy();
+    expect([...fonts]).toEqual([expect.stringMatching(/NotoSerifDevanagari-Bold$/)]);
+    expect(skews.length).toBeGreaterThan(0);
+    expect(Math.max(...skews)).toBeLessThan(0.01);
+  });
+});
