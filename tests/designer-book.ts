@@ -112,6 +112,13 @@ function designerManuscript(notes: 'chapter' | undefined): string {
           '',
         );
       }
+      // Headings with marks above the headline after paragraphs of every length: some land at a page's foot.
+      if (chapter === 7 && section === 3) {
+        for (let index = 0; index < 16; index++) {
+          lines.push(`### ${['ऐतिहासिक', 'औषधीय', 'किनारे की'][index % 3]} कथा ${index + 1}`, '');
+          lines.push(paragraph(index, 3 + (index % 7)), '');
+        }
+      }
       if (chapter === 7 && section === 0) {
         lines.push(
           '1. पहला क़दम',
