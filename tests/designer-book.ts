@@ -62,7 +62,7 @@ const CHAPTERS = [
   'मेले की रात',
   'खेत और खलिहान',
   'औज़ार और ऐतिहासिक कथाएँ',
-  'शहर की ओर जाती सड़क पर गाँव के लोगों की लंबी यात्रा और उसकी यादें',
+  'शहर की ओर जाती सड़क पर गाँव के लोगों की लंबी यात्रा, उसकी यादें और लौटने की उम्मीद',
   'बरसात',
   'लौटना',
 ];
@@ -94,13 +94,14 @@ function designerManuscript(notes: 'chapter' | undefined): string {
         if (index === 0 && section % 2 === 0) text += `[^n${++note}]`;
         if (index === 2 && section === 1) text += ' इसमें *ज़ोर देकर* और **गाढ़े** शब्द भी हैं।';
         lines.push(text, '');
+        // A long table right after the opening paragraph of a chapter.
+        if (chapter === 4 && section === 0 && index === 0) lines.push(...longTable(), '');
       }
       if (chapter === 1 && section === 1) {
         lines.push(paragraph(3, 2), '', '![नदी का चौड़ा दृश्य](images/wide.png "नदी का चौड़ा दृश्य")', '');
       }
       if (chapter === 2 && section === 2) lines.push('![गाँव का नक्शा](images/map.png "गाँव का नक्शा")', '');
       if (chapter === 3 && section === 1) lines.push('![पुरानी तस्वीर](images/coarse.png)', '');
-      if (chapter === 4 && section === 0) lines.push(...longTable(), '');
       if (chapter === 5 && section === 2) lines.push(...shortTable(), '');
       if (chapter === 6 && section === 1) {
         lines.push(
@@ -144,7 +145,7 @@ function designerManuscript(notes: 'chapter' | undefined): string {
 function longTable(): string[] {
   const rows = ['| वर्ष | फ़सल | उपज (क्विंटल) | भाव (₹) |', '| --- | --- | ---: | ---: |'];
   for (let row = 0; row < 40; row++) {
-    rows.push(`| ${2000 + row} | ${['धान', 'गेहूँ', 'दालें', 'सरसों'][row % 4]} | ${120 + row * 7} | ${1500 + row * 35} |`);
+    rows.push(`| ${1960 + row} | ${['धान', 'गेहूँ', 'दालें', 'सरसों'][row % 4]} | ${120 + row * 7} | ${2500 + row * 35} |`);
   }
   return rows;
 }

@@ -221,7 +221,8 @@ describe('headings that move to the next page leave nothing behind', () => {
   it('gives each heading one outline entry, pointing at the page that shows it', () => {
     const document = mupdf.Document.openDocument(book, 'application/pdf');
     const entries: { title: string; page: number }[] = [];
-    const walk = (items: mupdf.OutlineItem[] | undefined) => {
+    type Item = NonNullable<ReturnType<typeof document.loadOutline>>[number];
+    const walk = (items: Item[] | undefined) => {
       for (const item of items ?? []) {
         entries.push({ title: item.title ?? '', page: (item.page ?? -1) + 1 });
         walk(item.down);
@@ -238,5 +239,97 @@ describe('headings that move to the next page leave nothing behind', () => {
       return !page || !squeeze(page.runs.map((run) => run.text).join('')).includes(squeeze(entry.title));
     });
     expect(misplaced).toEqual([]);
+  });
+});
+
+describe('tables', () => {
+  const yearsOn = (page: { runs: PlacedText[] }) => page.runs.filter((run) => /^19[6-9]\d$/.test(run.text.trim()));
+
+  it('break a long table between rows, with its header on every page, leaving no page empty before it', () => {
+    const tablePages = bookPages.map((page, index) => ({ page, index })).filter(({ page }) => yearsOn(page).length > 0);
+    expect(tablePages.length).toBeGreaterThanOrEqual(2);
+    const years = tablePages.flatMap(({ page }) => yearsOn(page).map((run) => run.text.trim()));
+    // Forty rows, each printed once, in order.
+    expect(years).toEqual(Array.from({ length: 40 }, (_, row) => String(1960 + row)));
+    for (const { page } of tablePages) {
+      expect(page.runs.some((run) => run.text.includes('वर्ष'))).toBe(true);
+      // A row is never split: each year’s price (2500 + 35 × row) is on its line.
+      for (const year of yearsOn(page)) {
+        const price = String(2500 + 35 * (Number(year.text) - 1960));
+        const cell = page.runs.find((run) => run.text.trim() === price);
+        expect(cell, price).toBeDefined();
+        // Cells of a row share their first baseline.
+        expect(Math.abs(cell!.y - year.y)).toBeLessThan(0.5);
+      }
+    }
+    // It starts on the chapter's opening page, right after the paragraph before it, and fills
+    // every page it runs onto but its last: its lowest row within two lines of the foot.
+    const opening = tablePages[0]!.page;
+    const squeeze = (text: string) => text.replace(/\s+/g, '').normalize('NFC');
+    expect(squeeze(opening.runs.map((run) => run.text).join(''))).toContain(squeeze('खेत और खलिहान'));
+    for (const { page } of tablePages.slice(0, -1)) {
+      const lowest = Math.min(...page.runs.filter((run) => run.y > 19 * MM).map((run) => run.y));
+      expect(lowest - 19 * MM).toBeLessThan(2 * 17.25 + 5);
+    }
+  });
+
+  it('keep a short table whole', () => {
+    const pages = bookPages.filter((page) => page.runs.some((run) => ['हल', 'कुदाल'].includes(run.text.trim())));
+    expect(pages.length).toBe(1);
+  });
+});
+
+describe('the contents page', () => {
+  const squeeze = (text: string) => text.replace(/\s+/g, '').normalize('NFC');
+  const contentsIndex = () =>
+    bookPages.findIndex((page) => squeeze(page.runs.map((run) => run.text).join('')).includes('विषय-सूची'));
+
+  it('leads dots from each title’s last line to its page number, set on that line', async () => {
+    const index = contentsIndex();
+    const page = bookPages[index]!;
+    const numbers = page.runs.filter((run) => /^[०-९]+$/.test(run.text.trim()) && run.y > 19 * MM);
+    expect(numbers.length).toBe(9);
+    const dpi = 100;
+    const image = (await greyPages(book, dpi))[index]!;
+    const scale = dpi / 72;
+    for (const number of numbers) {
+      // The title's text on the number's line ends before the leader starts.
+      const line = page.runs.filter((run) => Math.abs(run.y - number.y) < 0.5 && run !== number);
+      expect(line.length, number.text).toBeGreaterThan(0);
+      const titleEnd = Math.max(...line.map((run) => run.x + run.width));
+      // Dots: dark runs along the line, between the title's end and the number.
+      const row = Math.round((page.height - number.y - 0.25 * number.size) * scale);
+      let dots = 0;
+      for (let y = row - 3; y <= row + 3; y++) {
+        let inDot = false;
+        let count = 0;
+        for (let x = Math.ceil((titleEnd + 2) * scale); x < Math.floor((number.x - 2) * scale); x++) {
+          const dark = image.pixels[y * image.width + x]! < 160;
+          if (dark && !inDot) count += 1;
+          inDot = dark;
+        }
+        dots = Math.max(dots, count);
+      }
+      expect(dots, `leader dots before ${number.text}`).toBeGreaterThan(5);
+    }
+    // The long title wraps: its number is on its second line, not its first.
+    const wrapped = page.runs.filter((run) => run.text.normalize('NFC').includes('उम्मीद'));
+    expect(wrapped.length).toBe(1);
+    expect(numbers.some((number) => Math.abs(number.y - wrapped[0]!.y) < 0.5)).toBe(true);
+    const firstLine = page.runs.find((run) => run.text.normalize('NFC').startsWith('शहर'));
+    expect(numbers.some((number) => Math.abs(number.y - firstLine!.y) < 0.5)).toBe(false);
+  });
+
+  it('puts a chapter’s short title in its running heads', () => {
+    const heads = bookPages.map((page) =>
+      squeeze(
+        page.runs
+          .filter((run) => run.y > page.height - 17 * MM)
+          .map((run) => run.text)
+          .join(''),
+      ),
+    );
+    expect(heads).toContain(squeeze('शहर की ओर'));
+    expect(heads.some((head) => head.includes(squeeze('लंबी यात्रा')))).toBe(false);
   });
 });

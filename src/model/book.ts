@@ -10,6 +10,8 @@ export interface Chapter {
   /** The heading's id, or `text` for a book without `#` headings. */
   id: string;
   title: string;
+  /** What the running heads print: the heading's `{short="…"}`, else its title. */
+  short?: string;
   tree: Root;
 }
 
@@ -37,6 +39,7 @@ export function splitChapters(tree: Root, bookTitle: string): Chapter[] {
       current = {
         id: String(node.properties['id']),
         title: headingText(node),
+        ...(typeof node.properties['dataShort'] === 'string' ? { short: node.properties['dataShort'] } : {}),
         tree: { type: 'root', children: [] },
       };
       chapters.push(current);

@@ -16,6 +16,7 @@ import rehypeImages from './rehype-images.ts';
 import rehypeLangRuns from './rehype-lang-runs.ts';
 import rehypeLinks from './rehype-links.ts';
 import rehypeSanitizeBook from './rehype-sanitize-book.ts';
+import rehypeShortTitles from './rehype-short-titles.ts';
 import rehypeShapingCheck from './rehype-shaping-check.ts';
 import rehypeTypography from './rehype-typography.ts';
 import remarkUnclosedHtml from './remark-unclosed-html.ts';
@@ -51,6 +52,8 @@ function createProcessor(fonts: FontStacks, defaults: FrontMatterDefaults) {
       .use(rehypeRaw)
       // Keep only what a book needs; warn at every element or attribute removed.
       .use(rehypeSanitizeBook)
+      // `# Title {short="…"}`: the short title for running heads comes off the heading's text.
+      .use(rehypeShortTitles)
       // Images from the manuscript's folder only.
       .use(rehypeImages)
       // Every word shaped against the faces that print it, while the text still matches the file.

@@ -89,7 +89,7 @@ export function bookPageStyle(book: Book, plan: BookPlan): string {
   book.chapters.forEach((chapter, index) => {
     const name = `chapter-${index + 1}`;
     const opening = plan.openings?.get(chapter.id);
-    const head = opening === undefined ? cssString(chapter.title) : `counter(page, ${name}-head)`;
+    const head = opening === undefined ? cssString(chapter.short ?? chapter.title) : `counter(page, ${name}-head)`;
     rules.push(
       `.${name} { page: ${name}; }`,
       `@page ${name}:left { @top-center { content: ${cssString(book.matter.title)}; } }`,
@@ -98,7 +98,7 @@ export function bookPageStyle(book: Book, plan: BookPlan): string {
     if (opening !== undefined) {
       rules.push(
         `@counter-style ${name}-head { system: fixed ${opening}; symbols: ""; fallback: ${name}-title; }`,
-        `@counter-style ${name}-title { system: cyclic; symbols: ${cssString(chapter.title)}; }`,
+        `@counter-style ${name}-title { system: cyclic; symbols: ${cssString(chapter.short ?? chapter.title)}; }`,
       );
     }
   });
@@ -129,7 +129,7 @@ function contents(book: Book, plan: BookPlan): Element {
         const page = plan.openings?.get(chapter.id);
         return h('li', [
           h('a', { href: `#${chapter.id}` }, [
-            h('span.toc-title', chapter.title),
+            h('span.toc-title', [chapter.title, h('span.toc-leader', { ariaHidden: 'true' })]),
             h('span.toc-page', page === undefined ? '' : formatPageNumber(page, book.matter.digits)),
           ]),
         ]);
