@@ -78,6 +78,7 @@ function designerManuscript(notes: 'chapter' | undefined): string {
     'lang: hi',
     'digits: devanagari',
     'isbn: 978-0-306-40615-7',
+    'edition: प्रथम संस्करण',
     'rights: © २०२६ मुद्रण प्रकाशन',
     ...(notes ? [`notes: ${notes}`] : []),
     '---',

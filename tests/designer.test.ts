@@ -3,6 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import * as mupdf from 'mupdf';
+import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BODY_WORDS, writeDesignerBook } from './designer-book.ts';
 import { placedText, type PlacedText } from './pdf-text.ts';
@@ -331,5 +332,59 @@ describe('the contents page', () => {
     );
     expect(heads).toContain(squeeze('शहर की ओर'));
     expect(heads.some((head) => head.includes(squeeze('लंबी यात्रा')))).toBe(false);
+  });
+});
+
+describe('digits, dates and the title pages', () => {
+  const squeeze = (text: string) => text.replace(/\s+/g, '').normalize('NFC');
+  const pageText = (page: { runs: PlacedText[] }) => squeeze(page.runs.map((run) => run.text).join(''));
+
+  it('numbers folios, note calls, note numbers and list markers in Devanagari', () => {
+    const folios = bookPages.flatMap((page) =>
+      page.runs.filter((run) => run.y < 19 * MM).map((run) => run.text.trim()),
+    );
+    expect(folios.length).toBeGreaterThan(40);
+    for (const folio of folios) expect(folio).toMatch(/^[०-९]+$/);
+    // Note calls are raised, at 0.83 of the text's size (8.74 pt): all of them Devanagari.
+    const calls = bookPages.flatMap((page) =>
+      page.runs.filter((run) => Math.abs(run.size - 10.5 * 0.8325) < 0.1).map((run) => run.text.trim()),
+    );
+    expect(calls.length).toBeGreaterThanOrEqual(18);
+    for (const call of calls) expect(call).toMatch(/^[०-९]+$/);
+    const all = bookPages.map(pageText).join('');
+    // Each note's number before its text, and the ordered list's markers.
+    expect(all).toMatch(/१८\.टिप्पणी18:/);
+    const list = bookPages.find((page) => pageText(page).includes(squeeze('पहला क़दम')))!;
+    expect(pageText(list)).toMatch(/१\.पहलाक़दम२\.दूसराक़दम३\.तीसराक़दम४\.चौथाक़दम/);
+  });
+
+  it('prints the date as a Hindi date, never ISO, in the book, the handout and the EPUB', async () => {
+    for (const pages of [bookPages, handoutPages]) {
+      const all = pages.map(pageText).join('');
+      expect(all).toContain(squeeze('२८ नवंबर २०२६'));
+      expect(all).not.toContain('2026-11-28');
+    }
+    const zip = await JSZip.loadAsync(await readFile(path.join(folder, 'out/book.epub')));
+    const titlePage = await zip.file('OEBPS/title-page.xhtml')!.async('string');
+    expect(titlePage).toContain('२८ नवंबर २०२६');
+    expect(titlePage).not.toContain('2026-11-28');
+  });
+
+  it('sets the publisher at the foot of the title page and the imprint at the foot of its back', () => {
+    const [title, back] = [bookPages[0]!, bookPages[1]!];
+    const lowest = (page: { runs: PlacedText[] }) => Math.min(...page.runs.map((run) => run.y));
+    const publisher = title.runs.filter((run) => squeeze(run.text).includes(squeeze('प्रकाशन')));
+    expect(publisher.length).toBeGreaterThan(0);
+    // The title is in the top half, the publisher and the date in the page's last tenth.
+    const heading = title.runs.find((run) => run.size > 18)!;
+    expect(heading.y).toBeGreaterThan(title.height / 2);
+    expect(Math.min(...publisher.map((run) => run.y))).toBeLessThan(19 * MM + 0.1 * title.height);
+    expect(lowest(title)).toBeLessThan(19 * MM + 20);
+    // The imprint ends at the foot of page 2, with edition, ISBN and typefaces.
+    expect(lowest(back) - 19 * MM).toBeLessThan(20);
+    const imprint = pageText(back);
+    for (const line of ['प्रथम संस्करण', 'ISBN 9780306406157', 'Noto Serif Devanagari', '© २०२६ मुद्रण प्रकाशन']) {
+      expect(imprint).toContain(squeeze(line));
+    }
   });
 });

@@ -9,17 +9,31 @@ export interface Face {
   style: 'normal' | 'italic';
   /** A file name in fonts/. */
   file: string;
+  /** The typeface's own name, as the imprint credits it. */
+  typeface: string;
 }
 
 export const DEVANAGARI = 'Mudran Devanagari';
 export const LATIN = 'Mudran Latin';
 
 export const FACES: readonly Face[] = [
-  { family: DEVANAGARI, weight: 'normal', style: 'normal', file: 'NotoSerifDevanagari-Regular.ttf' },
-  { family: DEVANAGARI, weight: 'bold', style: 'normal', file: 'NotoSerifDevanagari-Bold.ttf' },
-  { family: LATIN, weight: 'normal', style: 'normal', file: 'NotoSerif-Regular.ttf' },
-  { family: LATIN, weight: 'bold', style: 'normal', file: 'NotoSerif-Bold.ttf' },
-  { family: LATIN, weight: 'normal', style: 'italic', file: 'NotoSerif-Italic.ttf' },
+  {
+    family: DEVANAGARI,
+    weight: 'normal',
+    style: 'normal',
+    file: 'NotoSerifDevanagari-Regular.ttf',
+    typeface: 'Noto Serif Devanagari',
+  },
+  {
+    family: DEVANAGARI,
+    weight: 'bold',
+    style: 'normal',
+    file: 'NotoSerifDevanagari-Bold.ttf',
+    typeface: 'Noto Serif Devanagari',
+  },
+  { family: LATIN, weight: 'normal', style: 'normal', file: 'NotoSerif-Regular.ttf', typeface: 'Noto Serif' },
+  { family: LATIN, weight: 'bold', style: 'normal', file: 'NotoSerif-Bold.ttf', typeface: 'Noto Serif' },
+  { family: LATIN, weight: 'normal', style: 'italic', file: 'NotoSerif-Italic.ttf', typeface: 'Noto Serif' },
 ];
 
 /** The families in CSS order: Devanagari first, the Latin companion for what it lacks. */

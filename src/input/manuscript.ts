@@ -239,7 +239,7 @@ const MIN_PPI = 200;
 
 /**
  * Each image's pixel size, and a warning at each image that prints too coarse (under 200 ppi at
- * its printed width) or wider than the text block (it is then fitted to it). An image prints at
+ * its printed width, unless it prints under 10 mm) or wider than the text block (it is then fitted to it). An image prints at
  * its own resolution when the file gives one, else at 96 ppi, the web's CSS pixel.
  */
 async function checkImageSizes(
@@ -266,7 +266,8 @@ async function checkImageSizes(
         { ...place, ruleId: 'image-fitted' },
       );
     }
-    if (ppi < MIN_PPI) {
+    // An icon-sized image (under 10 mm) is not judged: coarse or not, no reader sees its pixels.
+    if (ppi < MIN_PPI && printed >= 10) {
       const needed = Math.ceil((MIN_PPI * printed) / 25.4);
       reportWarning(
         file,

@@ -24,6 +24,8 @@ export const frontMatterSchema = z.object({
   keywords: z.array(nonEmpty).optional(),
   source: nonEmpty.optional(),
   rights: nonEmpty.optional(),
+  /** "प्रथम संस्करण", "Second edition": printed in the imprint. */
+  edition: nonEmpty.optional(),
   trim: z.enum(['A5', 'A4', '6x9in', '5.5x8.5in'], 'one of A5, A4, 6x9in, 5.5x8.5in').default('A5'),
   digits: z.enum(['international', 'devanagari'], 'international or devanagari').default('international'),
   // YAML reads an ISBN written without hyphens as a number.

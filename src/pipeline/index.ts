@@ -10,6 +10,7 @@ import { FOOTNOTE_LABELS } from '../model/book.ts';
 import type { FrontMatterDefaults } from '../model/front-matter.ts';
 import rehypeRaw from 'rehype-raw';
 import { loadFontStacks, type FontStacks } from '../fonts/stack.ts';
+import rehypeBookDigits from './rehype-book-digits.ts';
 import rehypeFigures from './rehype-figures.ts';
 import rehypeHeadingIds from './rehype-heading-ids.ts';
 import rehypeImages from './rehype-images.ts';
@@ -66,6 +67,8 @@ function createProcessor(fonts: FontStacks, defaults: FrontMatterDefaults) {
       .use(rehypeHeadingIds)
       // An image alone in its paragraph becomes a numbered figure with a caption (`#figure-1`).
       .use(rehypeFigures)
+      // Note calls and list markers in the book's digits.
+      .use(rehypeBookDigits)
       // Links lead into the book or to absolute addresses.
       .use(rehypeLinks)
   );

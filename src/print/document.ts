@@ -8,25 +8,32 @@ import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
 import { toHtmlString } from '../pipeline/index.ts';
 import { bookBody, bookPageStyle, cssString, withPrintedImageSizes, type BookPlan } from './layout.ts';
 import { escapeMarkup } from '../model/escape.ts';
+import { bookDate } from '../model/dates.ts';
 
 export type PrintLayout = 'book' | 'handout';
 
 /** The title block (title, subtitle, author, publisher, date) as an HTML tree. */
 export function titleBlock(matter: FrontMatter, layout: PrintLayout | 'epub'): Root {
   const authors = authorsOf(matter).join(', ');
+  const date = matter.date ? bookDate(matter.date, matter.lang, matter.digits) : undefined;
   const children =
     layout === 'handout'
       ? [
           h('h1', matter.title),
           matter.subtitle ? h('p.subtitle', matter.subtitle) : undefined,
-          h('p.byline', [authors, matter.publisher, matter.date].filter(Boolean).join(' · ')),
+          h('p.byline', [authors, matter.publisher, date].filter(Boolean).join(' · ')),
         ]
       : [
           h('h1', matter.title),
           matter.subtitle ? h('p.subtitle', matter.subtitle) : undefined,
           authors ? h('p.author', authors) : undefined,
-          matter.publisher ? h('p.publisher', matter.publisher) : undefined,
-          matter.date ? h('p.date', matter.date) : undefined,
+          // The publisher and the date stand at the foot of the title page.
+          matter.publisher || date
+            ? h('div.title-foot', [
+                matter.publisher ? h('p.publisher', matter.publisher) : undefined,
+                date ? h('p.date', date) : undefined,
+              ])
+            : undefined,
         ];
   return { type: 'root', children: children.filter((node) => node !== undefined) };
 }

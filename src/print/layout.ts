@@ -5,6 +5,9 @@ import { footnoteItems, isFootnotes, type Book, type Chapter } from '../model/bo
 import { authorsOf, type Digits, type FrontMatter } from '../model/front-matter.ts';
 import { TRIMS } from '../model/trim.ts';
 import { bookDigits } from '../model/digits.ts';
+import { bookDate } from '../model/dates.ts';
+import { FACES } from '../fonts/faces.ts';
+import { numberOf } from '../pipeline/rehype-book-digits.ts';
 import { CSS_PPI } from '../input/image-size.ts';
 
 /**
@@ -63,7 +66,7 @@ export function bookBody(book: Book, plan: BookPlan): Root {
   if (hasContents(book)) children.push(contents(book, plan));
   book.chapters.forEach((chapter, index) => {
     if (plan.blankBefore.has(chapter.id)) children.push(h('div.blank-page'));
-    children.push(chapterSection(chapter, index, notes));
+    children.push(chapterSection(chapter, index, notes, book.matter.digits));
   });
   return withPrintedImageSizes({ type: 'root', children }, book.imageSizes);
 }
@@ -82,6 +85,8 @@ export function bookPageStyle(book: Book, plan: BookPlan): string {
     `@page :left { margin-left: ${trim.outer}mm; margin-right: ${trim.inner}mm; }`,
     `@page :right { margin-left: ${trim.inner}mm; margin-right: ${trim.outer}mm; }`,
     `html { font-size: ${trim.fontSize}; line-height: ${trim.lineHeight}; }`,
+    // The title page and its back fill the page, so their feet can hold the publisher and the imprint.
+    `.title-page, .imprint { height: ${trim.height - trim.top - trim.bottom - 1}mm; }`,
     // An image is never taller than the text block less room for its caption.
     `figure img, img { max-height: ${trim.height - trim.top - trim.bottom - 30}mm; }`,
     ...(plan.layoutOnly ? ['* { visibility: hidden !important; }'] : []),
@@ -105,18 +110,24 @@ export function bookPageStyle(book: Book, plan: BookPlan): string {
   return rules.join('\n');
 }
 
-/** The back of the title page: who made the book, its date, rights and source. */
+/** The back of the title page, set at its foot: the book, its edition and date, rights, ISBN, source and typefaces. */
 function imprint(matter: FrontMatter): Element {
-  const lines = [
-    matter.title,
-    authorsOf(matter).join(', '),
-    [matter.publisher, matter.date].filter(Boolean).join(', '),
-    matter.rights,
-    matter.source,
-  ].filter((line): line is string => Boolean(line));
+  const hindi = !/^en\b/i.test(matter.lang);
+  const date = matter.date ? bookDate(matter.date, matter.lang, matter.digits) : undefined;
+  const typefaces = [...new Set(FACES.map((face) => face.typeface))].join(', ');
+  const lines: (Element | undefined)[] = [
+    h('p.imprint-title', matter.title),
+    authorsOf(matter).length ? h('p', authorsOf(matter).join(', ')) : undefined,
+    matter.edition || date ? h('p', [matter.edition, date].filter(Boolean).join(', ')) : undefined,
+    matter.publisher ? h('p', matter.publisher) : undefined,
+    matter.rights ? h('p', matter.rights) : undefined,
+    matter.isbn ? h('p', [h('span', { lang: 'en' }, `ISBN ${matter.isbn}`)]) : undefined,
+    matter.source ? h('p', matter.source) : undefined,
+    h('p', [hindi ? 'टाइपफ़ेस: ' : 'Typefaces: ', h('span', { lang: 'en' }, typefaces)]),
+  ];
   return h(
     'section.imprint',
-    lines.map((line) => h('p', line)),
+    lines.filter((line) => line !== undefined),
   );
 }
 
@@ -139,7 +150,7 @@ function contents(book: Book, plan: BookPlan): Element {
 }
 
 /** A chapter with its own footnotes at its end, numbered as in the text. */
-function chapterSection(chapter: Chapter, index: number, notes: Map<string, Element>): Element {
+function chapterSection(chapter: Chapter, index: number, notes: Map<string, Element>, digits: Digits): Element {
   const body = chapter.tree.children.filter((node) => !isFootnotes(node)) as ElementContent[];
   const hasHeading = body.some((node) => node.type === 'element' && node.tagName === 'h1');
   const items: Element[] = [];
@@ -148,11 +159,18 @@ function chapterSection(chapter: Chapter, index: number, notes: Map<string, Elem
     if (node.properties['dataFootnoteRef'] === undefined) return;
     const item = notes.get(String(node.properties['href']).slice(1));
     if (!item || items.includes(item)) return;
-    start ??= Number(hastText(node));
+    start ??= numberOf(hastText(node));
     items.push(item);
   });
   const chapterNotes =
-    items.length > 0 ? [h('section.footnotes', { role: 'doc-endnotes' }, [h('hr'), h('ol', { start }, items)])] : [];
+    items.length > 0
+      ? [
+          h('section.footnotes', { role: 'doc-endnotes' }, [
+            h('hr'),
+            h('ol', { start, className: digits === 'devanagari' ? ['devanagari-digits'] : [] }, items),
+          ]),
+        ]
+      : [];
   return h(
     `section.chapter.chapter-${index + 1}`,
     // The lead text before the first `#` heading has no heading to carry its id.
