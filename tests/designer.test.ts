@@ -388,3 +388,42 @@ describe('digits, dates and the title pages', () => {
     }
   });
 });
+
+describe('cross-references', () => {
+  const squeeze = (text: string) => text.replace(/\s+/g, '').normalize('NFC');
+  const pageText = (page: { runs: PlacedText[] }) => squeeze(page.runs.map((run) => run.text).join(''));
+  const arabic = (text: string) => Number(text.replace(/[०-९]/g, (digit) => String(digit.charCodeAt(0) - 0x966)));
+
+  it('print the page their heading or figure is on, and stay links', async () => {
+    const all = bookPages.map(pageText);
+    const index = all.findIndex((text) => text.includes(squeeze('नक्शा गाँव का नक्शा (पृष्ठ')));
+    expect(index).toBeGreaterThan(0);
+    const found = /गाँवकानक्शा\(पृष्ठ([०-९]+)\)मेंऔरमेलेकीरात\(पृष्ठ([०-९]+)\)/.exec(all[index]!)!;
+    expect(found).not.toBeNull();
+    const [figurePage, chapterPage] = [arabic(found[1]!), arabic(found[2]!)];
+    // The figure's caption and the chapter's opening heading are on those pages.
+    expect(all[figurePage - 1]).toContain(squeeze('चित्र २: गाँव का नक्शा'));
+    const chapterHeading = bookPages[chapterPage - 1]!.runs.filter((run) => run.size > 16);
+    expect(squeeze(chapterHeading.map((run) => run.text).join(''))).toBe(squeeze('मेले की रात'));
+    // Both stay links to their targets in the PDF.
+    const document = mupdf.Document.openDocument(book, 'application/pdf');
+    const page = document.loadPage(index);
+    const targets = page
+      .getLinks()
+      .filter((link) => !link.isExternal())
+      .map((link) => document.resolveLink(link) + 1);
+    page.destroy();
+    document.destroy();
+    expect(targets).toEqual(expect.arrayContaining([figurePage, chapterPage]));
+    // In the EPUB they are links, with no page number (a reader's pages are not the book's).
+    const zip = await JSZip.loadAsync(await readFile(path.join(folder, 'out/book.epub')));
+    const chapters = await Promise.all(
+      Object.keys(zip.files)
+        .filter((name) => /chapter-\d+\.xhtml$/.test(name))
+        .map((name) => zip.file(name)!.async('string')),
+    );
+    const text = chapters.join('');
+    expect(text).toMatch(/<a href="chapter-\d+\.xhtml#figure-2">गाँव का नक्शा<\/a>/);
+    expect(text).not.toContain('पृष्ठ');
+  });
+});

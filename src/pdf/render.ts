@@ -1,7 +1,7 @@
 import type { Browser } from 'puppeteer';
 import type { Book } from '../model/book.ts';
 import { imposeBooklet } from './impose/booklet.ts';
-import { FRONT_PAGES_WITHOUT_CONTENTS, hasContents } from '../print/layout.ts';
+import { crossReferences, FRONT_PAGES_WITHOUT_CONTENTS, hasContents } from '../print/layout.ts';
 import { DEFAULT_TIMEOUT_MS } from '../print/settings.ts';
 import { bookDocument, handoutDocument } from '../print/document.ts';
 import type { PdfMade, PdfMetadata } from './finish.ts';
@@ -75,10 +75,12 @@ export function printPlan(
   { pageMarkers = false, formats, textLayer }: Pick<PdfRendererOptions, 'pageMarkers' | 'formats' | 'textLayer'>,
 ): PrintPlan {
   const contents = hasContents(book);
+  // Cross-references print their targets' pages, which only a first print shows.
+  const references = crossReferences(book).size > 0;
   const madeFromBook = formats?.some((format) => format === 'booklet' || format === 'press') ?? true;
   return {
-    ...(contents || pageMarkers ? { first: { contents, pageMarkers } } : {}),
-    bookAfterFirst: contents,
+    ...(contents || pageMarkers || references ? { first: { contents, pageMarkers } } : {}),
+    bookAfterFirst: contents || references,
     handoutAfterFirst: contents,
     bookTextLayer: madeFromBook || textLayer ? 'own-parse' : 'with-finish',
   };
@@ -224,9 +226,28 @@ async function printBook(printer: Printer, book: Book, first: FirstPrint): Promi
     }
     openings.set(id, opening.page + added);
   }
-  const html = await bookDocument(book, { openings, blankBefore });
-  const { pdf, refused } = await printHtml(printer, book, html);
+  // Each cross-reference's target, moved on by the blank pages added before it.
+  const shifts = [...first.openings.values()].filter((opening) => opening.blankBefore).map((opening) => opening.page);
+  let references = new Map<string, number>();
+  for (const id of crossReferences(book)) {
+    const page = first.layout?.destinations.get(id);
+    if (page !== undefined) references.set(id, page + shifts.filter((opening) => opening <= page).length);
+  }
+  let html = await bookDocument(book, { openings, blankBefore, references });
+  let { pdf, refused } = await printHtml(printer, book, html);
   if (first.layout && hasContents(book)) await checkSecondPrint(first.layout.pages, pdf, openings, added);
+  if (references.size > 0) {
+    // A page number wider or narrower than the first print's stand-in can move a line, and
+    // with it a target: then the book is printed once more with the pages this print shows.
+    const landed = (await readPdfLayout(pdf)).destinations;
+    const moved = [...references].filter(([id, page]) => landed.get(id) !== page);
+    if (moved.length > 0) {
+      references = new Map([...references].map(([id, page]) => [id, landed.get(id) ?? page]));
+      html = await bookDocument(book, { openings, blankBefore, references });
+      ({ pdf, refused } = await printHtml(printer, book, html));
+      if (first.layout && hasContents(book)) await checkSecondPrint(first.layout.pages, pdf, openings, added);
+    }
+  }
   return { pdf, fingerprint: html, refused };
 }
 

@@ -1,7 +1,7 @@
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import { h } from 'hastscript';
-import { visit } from 'unist-util-visit';
-import { footnoteItems, isFootnotes, type Book, type Chapter } from '../model/book.ts';
+import { SKIP, visit } from 'unist-util-visit';
+import { decodeFragment, footnoteItems, isFootnotes, type Book, type Chapter } from '../model/book.ts';
 import { authorsOf, type Digits, type FrontMatter } from '../model/front-matter.ts';
 import { TRIMS } from '../model/trim.ts';
 import { bookDigits } from '../model/digits.ts';
@@ -26,6 +26,11 @@ export interface BookPlan {
    * print (a 310-page book: 2.15 s → 1.6 s, the same pages and destinations).
    */
   layoutOnly?: boolean;
+  /**
+   * The page each cross-reference's target is on, by its id: the print writes "(पृष्ठ 12)" after
+   * the link. Absent on the first print, which sets a stand-in of two digits in its place.
+   */
+  references?: ReadonlyMap<string, number>;
 }
 
 /** The pages before the first chapter: title page and imprint, then contents if any. */
@@ -68,7 +73,52 @@ export function bookBody(book: Book, plan: BookPlan): Root {
     if (plan.blankBefore.has(chapter.id)) children.push(h('div.blank-page'));
     children.push(chapterSection(chapter, index, notes, book.matter.digits));
   });
-  return withPrintedImageSizes({ type: 'root', children }, book.imageSizes);
+  const body = withPrintedImageSizes({ type: 'root', children }, book.imageSizes);
+  return crossReferences(book).size > 0 ? withPageReferences(body, book, plan) : body;
+}
+
+/**
+ * The ids a link in the text points at that are a heading or a figure: cross-references, which
+ * the printed book follows with the target's page. Note calls and the contents are not.
+ */
+export function crossReferences(book: Book): Set<string> {
+  const targets = new Set<string>();
+  visit(book.tree, 'element', (node) => {
+    if (/^h[1-6]$/.test(node.tagName) || node.tagName === 'figure') {
+      if (typeof node.properties['id'] === 'string') targets.add(node.properties['id']);
+    }
+  });
+  const references = new Set<string>();
+  visit(book.tree, 'element', (node) => {
+    const href = node.properties['href'];
+    if (node.tagName !== 'a' || typeof href !== 'string' || !href.startsWith('#')) return;
+    if (node.properties['dataFootnoteRef'] !== undefined || node.properties['dataFootnoteBackref'] !== undefined)
+      return;
+    const id = decodeFragment(href.slice(1));
+    if (targets.has(id)) references.add(id);
+  });
+  return references;
+}
+
+/** After each cross-reference, " (पृष्ठ 12)" in the book's digits: the link stays a link. Works on a copy. */
+function withPageReferences(body: Root, book: Book, plan: BookPlan): Root {
+  const references = crossReferences(book);
+  const label = /^en\b/i.test(book.matter.lang) ? 'page' : 'पृष्ठ';
+  const copy = structuredClone(body);
+  visit(copy, 'element', (node, index, parent) => {
+    // The contents' own links are not cross-references.
+    if (node.tagName === 'nav') return SKIP;
+    const href = node.properties['href'];
+    if (node.tagName !== 'a' || typeof href !== 'string' || !parent || index === undefined) return;
+    const id = decodeFragment(href.slice(1));
+    if (!href.startsWith('#') || !references.has(id) || node.properties['dataFootnoteRef'] !== undefined) return;
+    const page = plan.references?.get(id);
+    const number =
+      page === undefined ? bookDigits('00', book.matter.digits) : formatPageNumber(page, book.matter.digits);
+    parent.children.splice(index + 1, 0, h('span.page-ref', { dataReference: id }, ` (${label} ${number})`));
+    return index + 2;
+  });
+  return copy;
 }
 
 /**
