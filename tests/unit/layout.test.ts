@@ -4,7 +4,20 @@ import { openingsOf, printPlan } from '../../src/pdf/render.ts';
 import { bookletOrder } from '../../src/pdf/impose/booklet.ts';
 import { cssString, formatPageNumber } from '../../src/print/layout.ts';
 
-const bookOf = (ids: string[]) => ({ chapters: ids.map((id) => ({ id })) }) as unknown as Book;
+import { h } from 'hastscript';
+
+/** A book of chapters with these ids; with `link`, its text links to its first chapter's heading. */
+const bookOf = (ids: string[], { link = false } = {}) =>
+  ({
+    chapters: ids.map((id) => ({ id })),
+    tree: {
+      type: 'root',
+      children: [
+        ...ids.map((id) => h('h1', { id }, id)),
+        ...(link ? [h('p', [h('a', { href: `#${ids[0]}` }, 'see')])] : []),
+      ],
+    },
+  }) as unknown as Book;
 
 describe('layout arithmetic', () => {
   it('puts a blank page before each chapter that would open on a left-hand (even) page', () => {
@@ -60,6 +73,12 @@ describe('layout arithmetic', () => {
     expect(printPlan(one, { pageMarkers: true, formats: ['pdf'] })).toMatchObject({
       first: { contents: false, pageMarkers: true },
       bookAfterFirst: false,
+    });
+    // A cross-reference prints its target's page: a one-chapter book then waits for a first print.
+    expect(printPlan(bookOf(['only'], { link: true }), { formats: ['pdf'] })).toMatchObject({
+      first: { contents: false, pageMarkers: false },
+      bookAfterFirst: true,
+      handoutAfterFirst: false,
     });
     // A contents page: the book print and the handout wait for the first; the booklet is made
     // from the text-layered book, so its text layer gets a parse of its own.
