@@ -4,7 +4,7 @@ import type * as Fontkit from 'fontkit';
 import type * as HarfBuzz from 'harfbuzzjs';
 import { EnvironmentError } from '../model/errors.ts';
 import { FONTS_DIR } from '../model/paths.ts';
-import { FAMILIES, faceFor, type Face } from './faces.ts';
+import { DEVANAGARI, FAMILIES, faceFor, type Face } from './faces.ts';
 
 /** One face of the stack, opened once for both shapers. */
 export interface StackFont {
@@ -23,18 +23,26 @@ export type FontStacks = Record<FaceStyle, readonly StackFont[]>;
 
 /**
  * The faces of templates/fonts.css for each style, in CSS order (see faces.ts). Where a family
- * has no face for a style, Chromium slants or emboldens the nearest one, whose glyphs are what
- * the check must see.
+ * has no face for a style, Chromium takes the nearest one (the stylesheets forbid it to slant or
+ * embolden), whose glyphs are what the check must see. Emphasis sets Devanagari in the bold
+ * face and Latin in the true italic (print.css), so `italic` is that pair.
  */
 export const FONT_STACKS: Record<FaceStyle, readonly { family: string; file: string }[]> = {
   regular: stack('normal', 'normal'),
   bold: stack('bold', 'normal'),
-  italic: stack('normal', 'italic'),
-  boldItalic: stack('bold', 'italic'),
+  italic: emphasis(),
+  boldItalic: emphasis(),
 };
 
 function stack(weight: Face['weight'], style: Face['style']): { family: string; file: string }[] {
   return FAMILIES.map((family) => ({ family, file: faceFor(family, weight, style).file }));
+}
+
+function emphasis(): { family: string; file: string }[] {
+  return FAMILIES.map((family) => ({
+    family,
+    file: (family === DEVANAGARI ? faceFor(family, 'bold', 'normal') : faceFor(family, 'normal', 'italic')).file,
+  }));
 }
 
 /**
