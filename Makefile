@@ -13,17 +13,21 @@ NODE_DEPS := node_modules/.package-lock.json
 # The Hindi dictionary the text-recall bench reads (Debian's hunspell-hi).
 HINDI_DICTIONARY := /usr/share/hunspell/hi_IN.dic
 
-# command:package pairs of Debian tools.
+# command:package pairs of Debian tools (a command, or the absolute path of a file the package installs).
 BUILD_TOOLS := chromium:chromium
-# script (util-linux) runs the CLI on a terminal in the tests.
-TEST_TOOLS := script:util-linux java:default-jre-headless epubcheck:epubcheck pdftotext:poppler-utils pdffonts:poppler-utils pdfinfo:poppler-utils unzip:unzip pdftoppm:poppler-utils qpdf:qpdf
+# script (util-linux) runs the CLI on a terminal in the tests; Apache PDFBox Preflight (with the
+# activation and JAXB jars it needs) validates the book as PDF/A-1b.
+TEST_TOOLS := script:util-linux java:default-jre-headless epubcheck:epubcheck pdftotext:poppler-utils pdffonts:poppler-utils pdfinfo:poppler-utils unzip:unzip pdftoppm:poppler-utils qpdf:qpdf \
+  /usr/share/java/preflight.jar:libpdfbox2-java /usr/share/java/javax.activation.jar:libactivation-java \
+  /usr/share/java/jaxb-api.jar:libjaxb-api-java
 # Pandoc is the EPUB baseline of `make bench` (which counts CPU time in cgroups of its own).
 BENCH_TOOLS := pandoc:pandoc pdfinfo:poppler-utils
 
 # Installs each missing package (as root) or says how, then stops.
 define ensure_debian
 	@missing=""; for pair in $(1); do \
-	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	  tool="$${pair%%:*}"; \
+	  case "$$tool" in /*) [ -e "$$tool" ];; *) command -v "$$tool" >/dev/null 2>&1;; esac || missing="$$missing $${pair#*:}"; \
 	done; \
 	missing=$$(tr ' ' '\n' <<<"$$missing" | sort -u | xargs); \
 	if [ -n "$$missing" ]; then \

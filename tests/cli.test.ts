@@ -64,7 +64,7 @@ describe('the command line', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(
       `${manuscript}:3:1: warning: Unexpected front-matter field \`colour\`, expected one of ` +
-        'title, subtitle, author, publisher, date, lang, description, keywords, source, rights, trim, digits, isbn, cover ' +
+        'title, subtitle, author, publisher, date, lang, description, keywords, source, rights, edition, trim, digits, isbn, cover ' +
         '[frontmatter-unknown-field]\n0 errors, 1 warning\n',
     );
   });

@@ -427,3 +427,20 @@ describe('cross-references', () => {
     expect(text).not.toContain('पृष्ठ');
   });
 });
+
+describe('the book for archives', () => {
+  it('is valid PDF/A-1b by Apache PDFBox Preflight, its Hindi still searchable', async () => {
+    const file = path.join(folder, 'out/book.pdf');
+    const jars = ['preflight', 'pdfbox2', 'fontbox2', 'xmpbox', 'commons-logging', 'javax.activation', 'jaxb-api'];
+    const classpath = jars.map((jar) => `/usr/share/java/${jar}.jar`).join(':');
+    const { stdout } = await exec('java', ['-cp', classpath, 'org.apache.pdfbox.preflight.Validator_A1b', file], {
+      maxBuffer: 64 * 1024 * 1024,
+    }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    expect(stdout.trim()).toBe('The file book.pdf is a valid PDF/A-1b file');
+    // It says so, in its XMP, and its colour has a profile: sRGB as its output intent.
+    const text = new TextDecoder('latin1').decode(book);
+    expect(text).toContain('<pdfaid:part>1</pdfaid:part>');
+    expect(text).toContain('/GTS_PDFA1');
+    expect(bookPages.map((page) => page.runs.map((run) => run.text).join('')).join('')).toContain('गर्मियों');
+  });
+});

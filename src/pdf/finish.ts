@@ -13,6 +13,7 @@ import {
 import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
 import { nameDestinationsByString } from './destinations.ts';
 import { escapeMarkup } from '../model/escape.ts';
+import { conformanceXmp, makePdfA1b, type Conformance } from './conformance.ts';
 
 export interface PdfMetadata {
   matter: FrontMatter;
@@ -20,6 +21,8 @@ export interface PdfMetadata {
   date: Date;
   /** What the PDF was made from; the same input gives the same document id. */
   fingerprint: string;
+  /** The archival level it is made to meet: the book is PDF/A-1b. */
+  conformance?: Conformance;
 }
 
 const CREATOR = 'mudran';
@@ -32,8 +35,13 @@ export interface PdfMade {
 }
 
 /** Saves a finished document with its page count. */
-export async function saveFinished(document: PDFDocument): Promise<Required<PdfMade>> {
-  return { pdf: await document.save({ updateFieldAppearances: false }), pages: document.getPageCount() };
+export async function saveFinished(document: PDFDocument, metadata?: PdfMetadata): Promise<Required<PdfMade>> {
+  // PDF/A-1 is PDF 1.4: no object streams, and so no cross-reference streams.
+  const useObjectStreams = metadata?.conformance === undefined;
+  return {
+    pdf: await document.save({ updateFieldAppearances: false, useObjectStreams }),
+    pages: document.getPageCount(),
+  };
 }
 
 /**
@@ -56,6 +64,7 @@ export function finishDocument(document: PDFDocument, metadata: PdfMetadata): vo
   document.setLanguage(matter.lang);
   nameDestinationsByString(document);
   renumberStructureIds(document);
+  if (metadata.conformance === 'pdfa-1b') makePdfA1b(document);
 
   const id = createHash('sha256').update(metadata.fingerprint).digest('hex');
   const { context } = document;
@@ -151,7 +160,7 @@ function dropUnreachableObjects(document: PDFDocument): void {
 }
 
 /** The XMP packet: Dublin Core, XMP basic and PDF properties, with ids from the fingerprint. */
-function xmpPacket({ matter, date }: PdfMetadata, id: string): string {
+function xmpPacket({ matter, date, conformance }: PdfMetadata, id: string): string {
   const when = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
   const lang = escapeMarkup(matter.lang);
@@ -159,10 +168,14 @@ function xmpPacket({ matter, date }: PdfMetadata, id: string): string {
   const list = (kind: 'Seq' | 'Bag', items: string[]) =>
     `<rdf:${kind}>${items.map((item) => `<rdf:li>${escapeMarkup(item)}</rdf:li>`).join('')}</rdf:${kind}>`;
   const subject = matter.description ?? matter.subtitle;
+  const identification = conformanceXmp(conformance);
   const fields = [
     `<dc:format>application/pdf</dc:format>`,
     `<dc:title>${alt(matter.title)}</dc:title>`,
-    authorsOf(matter).length > 0 ? `<dc:creator>${list('Seq', authorsOf(matter))}</dc:creator>` : '',
+    // One entry, the Info dictionary's Author, where PDF/A holds the two to agreeing.
+    authorsOf(matter).length > 0
+      ? `<dc:creator>${list('Seq', conformance ? [authorsOf(matter).join(', ')] : authorsOf(matter))}</dc:creator>`
+      : '',
     subject ? `<dc:description>${alt(subject)}</dc:description>` : '',
     matter.keywords ? `<dc:subject>${list('Bag', matter.keywords)}</dc:subject>` : '',
     matter.publisher ? `<dc:publisher>${list('Bag', [matter.publisher])}</dc:publisher>` : '',
@@ -176,6 +189,7 @@ function xmpPacket({ matter, date }: PdfMetadata, id: string): string {
     matter.keywords ? `<pdf:Keywords>${escapeMarkup(matter.keywords.join(', '))}</pdf:Keywords>` : '',
     `<xmpMM:DocumentID>uuid:${uuid}</xmpMM:DocumentID>`,
     `<xmpMM:InstanceID>uuid:${uuid}</xmpMM:InstanceID>`,
+    ...identification.fields,
   ].filter(Boolean);
   return [
     '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>',
@@ -183,7 +197,7 @@ function xmpPacket({ matter, date }: PdfMetadata, id: string): string {
     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
     `<rdf:Description rdf:about="" xml:lang="${lang}" xmlns:dc="http://purl.org/dc/elements/1.1/"` +
       ` xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"` +
-      ` xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">`,
+      ` xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"${identification.namespaces}>`,
     ...fields,
     '</rdf:Description>',
     '</rdf:RDF>',

@@ -121,12 +121,15 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
       const { pdf, refused } = await printHtml(printer, book, html);
       return { ...made(await layerAndFinish(pdf, { ...metadata, fingerprint: `handout\n${html}` })), refused };
     }
+    // The book is PDF/A-1b, for archives (see conformance.ts).
+    const conformance = format === 'pdf' ? { conformance: 'pdfa-1b' as const } : {};
     if (format === 'pdf' && plan.bookTextLayer === 'with-finish') {
       const { pdf, fingerprint, refused } = await printedBook();
-      return { ...made(await layerAndFinish(pdf, { ...metadata, fingerprint: `pdf\n${fingerprint}` })), refused };
+      const id = { ...metadata, ...conformance, fingerprint: `pdf\n${fingerprint}` };
+      return { ...made(await layerAndFinish(pdf, id)), refused };
     }
     const { pdf, fingerprint, refused } = await textLayered();
-    const id = { ...metadata, fingerprint: `${format}\n${fingerprint}` };
+    const id = { ...metadata, ...conformance, fingerprint: `${format}\n${fingerprint}` };
     const imposed =
       format === 'pdf' ? pdf : format === 'booklet' ? await imposeBooklet(pdf) : await addBleedAndMarks(pdf);
     return { ...made(await finishPdf(imposed, id)), refused };

@@ -25,7 +25,7 @@ export async function runPdfJob(job: PdfJob, pdf: Uint8Array): Promise<PdfMade> 
   const document = await PDFDocument.load(pdf, { updateMetadata: false });
   if (job.kind === 'text-layer-finish') addTextLayer(document);
   finishDocument(document, job.metadata);
-  return saveFinished(document);
+  return saveFinished(document, job.metadata);
 }
 
 /** The `workerData` a PDF worker is started with (a test runner's own worker threads have other data). */

@@ -25,6 +25,7 @@ import {
   decodePDFRawStream,
 } from 'pdf-lib';
 import { deflateSync, inflateSync } from 'node:zlib';
+import { addGlyphVariants } from './glyph-variants.ts';
 import { glyphTexts, type Cluster } from './glyph-text.ts';
 import { formatNumber, hexString, isDict, isName, parseContentStream, type Operation } from './content-stream.ts';
 
@@ -363,14 +364,19 @@ function readCidFont(document: PDFDocument, ref: PDFRef): CidFont | undefined {
   };
 }
 
-/** Adds the new CIDs to the font: their glyphs, widths and text. */
+/**
+ * Adds the new CIDs to the font: their glyphs, widths and text. Each new CID draws a glyph added
+ * to the embedded font program for it, a copy of its glyph whose advance is its width (see
+ * glyph-variants.ts), so the font program and `W` agree as PDF/A asks.
+ */
 function writeCidFont(document: PDFDocument, font: CidFont): void {
   const { context } = document;
+  const firstAdded = font.added[0]?.cid ?? 0;
+  const gids = addedGlyphs(document, font);
   const last = font.added.at(-1)?.cid ?? 0;
   const map = new Uint8Array((last + 1) * 2);
   for (let cid = 0; cid <= last; cid++) {
-    const gid =
-      cid < (font.added[0]?.cid ?? 0) ? font.gidOf(cid) : (font.added[cid - (font.added[0]?.cid ?? 0)]?.gid ?? 0);
+    const gid = cid < firstAdded ? font.gidOf(cid) : (gids[cid - firstAdded] ?? 0);
     map[cid * 2] = gid >> 8;
     map[cid * 2 + 1] = gid & 0xff;
   }
@@ -383,6 +389,26 @@ function writeCidFont(document: PDFDocument, font: CidFont): void {
 
   for (const variant of font.added) font.toUnicode.set(variant.cid, variant.text);
   font.type0.set(PDFName.of('ToUnicode'), context.register(context.flateStream(writeToUnicode(font.toUnicode))));
+}
+
+/**
+ * The glyph each added CID draws: a variant appended to the embedded font program when there is
+ * one to rewrite, else (a font without a TrueType program) the original glyph.
+ */
+function addedGlyphs(document: PDFDocument, font: CidFont): number[] {
+  const descriptor = font.cidFont.lookupMaybe(PDFName.of('FontDescriptor'), PDFDict);
+  const file = descriptor?.lookup(PDFName.of('FontFile2'));
+  if (!descriptor || !(file instanceof PDFRawStream)) return font.added.map((variant) => variant.gid);
+  const program =
+    file.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode')
+      ? inflateSync(file.contents)
+      : decodePDFRawStream(file).decode();
+  const { font: rewritten, first } = addGlyphVariants(program, font.added);
+  const stream = document.context.flateStream(rewritten, { Length1: rewritten.length });
+  descriptor.set(PDFName.of('FontFile2'), document.context.register(stream));
+  // A CIDSet written before would no longer list every glyph.
+  descriptor.delete(PDFName.of('CIDSet'));
+  return font.added.map((_, index) => first + index);
 }
 
 function parseWidths(array: PDFArray | undefined): Map<number, number> {

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { inflateSync } from 'node:zlib';
+import {
+  decodePDFRawStream,
+  PDFDict,
+  PDFDocument,
+  PDFName,
+  PDFNumber,
+  PDFArray,
+  PDFRawStream,
+  PDFRef,
+  PDFString,
+  PDFStream,
+} from 'pdf-lib';
+import { TEMPLATES_DIR } from '../model/paths.ts';
+
+/** The archival level a finished PDF claims and is made to meet. */
+export type Conformance = 'pdfa-1b';
+
+/** sRGB (IEC 61966-2.1), ICC v2: the book's output intent (templates/icc/LICENCE.md). */
+let srgb: Uint8Array | undefined;
+function srgbProfile(): Uint8Array {
+  return (srgb ??= readFileSync(path.join(TEMPLATES_DIR, 'icc', 'sRGB.icc')));
+}
+
+/** What the XMP packet adds to say the level: `pdfaid` part and conformance. */
+export function conformanceXmp(conformance: Conformance | undefined): { namespaces: string; fields: string[] } {
+  if (conformance !== 'pdfa-1b') return { namespaces: '', fields: [] };
+  return {
+    namespaces: ' xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"',
+    fields: ['<pdfaid:part>1</pdfaid:part>', '<pdfaid:conformance>B</pdfaid:conformance>'],
+  };
+}
+
+/**
+ * Makes a Chrome print of the book meet PDF/A-1b (ISO 19005-1, level B), which Apache PDFBox
+ * Preflight checks in `make test`: an sRGB output intent, so Chrome's DeviceRGB colour has a
+ * profile; a CIDSet for every subset CID font; every annotation printable; no transparency
+ * group on pages that paint nothing transparent. The XMP identification and the agreement of
+ * Info and XMP are finish.ts's; saving without object streams (no cross-reference streams) is
+ * the caller's.
+ */
+export function makePdfA1b(document: PDFDocument): void {
+  const { context } = document;
+  const profile = context.stream(srgbProfile(), { N: 3 });
+  const intent = context.obj({
+    Type: 'OutputIntent',
+    S: 'GTS_PDFA1',
+    OutputConditionIdentifier: PDFString.of('sRGB IEC61966-2.1'),
+    Info: PDFString.of('sRGB IEC61966-2.1'),
+    RegistryName: PDFString.of('http://www.color.org'),
+  });
+  const profileRef = context.register(profile);
+  intent.set(PDFName.of('DestOutputProfile'), profileRef);
+  document.catalog.set(PDFName.of('OutputIntents'), context.obj([context.register(intent)]));
+  for (const [, object] of context.enumerateIndirectObjects()) {
+    // Chrome tags images with an ICC v4 sRGB profile, newer than PDF 1.4 knows: ours is v2.
+    if (object instanceof PDFStream) useProfile(object.dict, profileRef);
+    if (!(object instanceof PDFDict)) continue;
+    const type = object.get(PDFName.of('Type'));
+    if (type === PDFName.of('FontDescriptor')) addCidSet(document, object);
+    if (type === PDFName.of('Annot') || object.get(PDFName.of('Subtype')) === PDFName.of('Link')) {
+      // Printable, never hidden: PDF/A-1 wants every annotation to print as it shows.
+      object.set(PDFName.of('F'), PDFNumber.of(4));
+    }
+  }
+  for (const page of document.getPages()) {
+    // Chrome gives each page a transparency group whether or not it paints anything transparent.
+    if (!usesTransparency(page.node.Resources())) page.node.delete(PDFName.of('Group'));
+  }
+}
+
+/** An image's `[/ICCBased profile]` of three components, pointed at the book's sRGB profile. */
+function useProfile(dict: PDFDict, profile: PDFRef): void {
+  if (dict.get(PDFName.of('Subtype')) !== PDFName.of('Image')) return;
+  const space = dict.lookup(PDFName.of('ColorSpace'));
+  if (!(space instanceof PDFArray) || space.get(0) !== PDFName.of('ICCBased')) return;
+  const current = space.lookup(1);
+  if (current instanceof PDFStream && current.dict.lookupMaybe(PDFName.of('N'), PDFNumber)?.asNumber() === 3) {
+    space.set(1, profile);
+  }
+}
+
+/** Whether a page's resources hold soft masks or constant alpha below 1 (PDF/A-1 forbids both). */
+function usesTransparency(resources: PDFDict | undefined): boolean {
+  const states = resources?.lookupMaybe(PDFName.of('ExtGState'), PDFDict);
+  for (const [, value] of states?.entries() ?? []) {
+    const state = states?.context.lookup(value);
+    if (!(state instanceof PDFDict)) continue;
+    const soft = state.get(PDFName.of('SMask'));
+    if (soft !== undefined && soft !== PDFName.of('None')) return true;
+    for (const key of ['CA', 'ca']) {
+      const alpha = state.get(PDFName.of(key));
+      if (alpha instanceof PDFNumber && alpha.asNumber() < 1) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A CIDSet for a subset TrueType CID font (`ABCDEF+Name`): a bit per CID, set for each glyph the
+ * embedded font program holds. Chrome maps CIDs to glyph ids one to one (Identity).
+ */
+function addCidSet(document: PDFDocument, descriptor: PDFDict): void {
+  const name = descriptor.get(PDFName.of('FontName'));
+  if (!(name instanceof PDFName) || !/^\/?[A-Z]{6}\+/.test(name.asString())) return;
+  const file = descriptor.lookup(PDFName.of('FontFile2'));
+  if (!(file instanceof PDFStream) || descriptor.has(PDFName.of('CIDSet'))) return;
+  const font = fontProgram(file);
+  const glyphs = glyphCount(font);
+  if (!glyphs) return;
+  const bits = new Uint8Array(Math.ceil(glyphs / 8));
+  for (let gid = 0; gid < glyphs; gid++) bits[gid >> 3]! |= 0x80 >> (gid & 7);
+  descriptor.set(PDFName.of('CIDSet'), document.context.register(document.context.flateStream(bits)));
+}
+
+function fontProgram(stream: PDFStream): Uint8Array {
+  if (stream instanceof PDFRawStream) {
+    const filter = stream.dict.get(PDFName.of('Filter'));
+    if (filter === PDFName.of('FlateDecode')) return inflateSync(stream.contents);
+    return decodePDFRawStream(stream).decode();
+  }
+  return stream.getContents();
+}
+
+/**
+ * The glyph count of a TrueType font (`maxp`): every glyph id below it is in the program, the
+ * ones Chrome's subsetter emptied too (they are still there, with no outline).
+ */
+function glyphCount(font: Uint8Array): number | undefined {
+  const view = new DataView(font.buffer, font.byteOffset, font.byteLength);
+  const count = view.getUint16(4);
+  for (let index = 0; index < count; index++) {
+    const at = 12 + index * 16;
+    if (String.fromCharCode(...font.subarray(at, at + 4)) === 'maxp') return view.getUint16(view.getUint32(at + 8) + 4);
+  }
+  return undefined;
+}
