@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { inflateSync } from 'node:zlib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFStream } from 'pdf-lib';
 import path from 'node:path';
 import * as mupdf from 'mupdf';
 import JSZip from 'jszip';
@@ -22,7 +24,14 @@ const exec = promisify(execFile);
 beforeAll(async () => {
   folder = await tempDir();
   const manuscript = await writeDesignerBook(folder);
-  const run = await mudran(['build', manuscript, '--format', 'pdf,handout,epub', '--out', path.join(folder, 'out')]);
+  const run = await mudran([
+    'build',
+    manuscript,
+    '--format',
+    'pdf,handout,epub,press',
+    '--out',
+    path.join(folder, 'out'),
+  ]);
   expect(run.code, run.stderr).toBe(0);
   stderr = run.stderr;
   book = await readFile(path.join(folder, 'out/book.pdf'));
@@ -442,5 +451,111 @@ describe('the book for archives', () => {
     expect(text).toContain('<pdfaid:part>1</pdfaid:part>');
     expect(text).toContain('/GTS_PDFA1');
     expect(bookPages.map((page) => page.runs.map((run) => run.text).join('')).join('')).toContain('गर्मियों');
+  });
+});
+
+describe('the press file', () => {
+  const boxOf = (page: PDFDict, name: string) => {
+    const box = page
+      .lookup(PDFName.of(name), PDFArray)
+      .asArray()
+      .map((value) => Number(value.toString()));
+    return { x0: box[0]!, y0: box[1]!, x1: box[2]!, y1: box[3]! };
+  };
+  const contentOf = (document: PDFDocument, page: PDFDict) => {
+    const contents = page.lookup(PDFName.of('Contents'));
+    const streams =
+      contents instanceof PDFArray ? contents.asArray().map((ref) => document.context.lookup(ref)) : [contents];
+    return streams
+      .map((stream) => {
+        const raw = stream as PDFRawStream;
+        const flate = raw.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode');
+        return Buffer.from(flate ? inflateSync(raw.contents) : raw.contents).toString('latin1');
+      })
+      .join('\n');
+  };
+
+  it('is PDF/X-4: a CMYK output intent, its version keys, K-only black and grey, exact boxes, marks outside the bleed', async () => {
+    const bytes = await readFile(path.join(folder, 'out/book-press.pdf'));
+    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe('%PDF-1.6');
+    const document = await PDFDocument.load(bytes, { updateMetadata: false });
+    // The output intent and its profile: an output-device CMYK ICC profile.
+    const intents = document.catalog.lookup(PDFName.of('OutputIntents'), PDFArray);
+    expect(intents.size()).toBe(1);
+    const intent = intents.lookup(0, PDFDict);
+    expect(intent.get(PDFName.of('S'))).toBe(PDFName.of('GTS_PDFX'));
+    const profile = intent.lookup(PDFName.of('DestOutputProfile'), PDFStream) as PDFRawStream;
+    expect(profile.dict.get(PDFName.of('N'))?.toString()).toBe('4');
+    const icc = Buffer.from(
+      profile.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode')
+        ? inflateSync(profile.contents)
+        : profile.contents,
+    );
+    expect(icc.toString('latin1', 12, 20)).toBe('prtrCMYK');
+    const info = document.context.lookup(document.context.trailerInfo.Info, PDFDict);
+    expect(info.get(PDFName.of('GTS_PDFXVersion'))?.toString()).toBe('(PDF/X-4)');
+    expect(info.get(PDFName.of('Trapped'))).toBe(PDFName.of('False'));
+    const xmp = document.catalog.lookup(PDFName.of('Metadata'), PDFStream) as PDFRawStream;
+    const packet = Buffer.from(xmp.contents).toString('utf8');
+    expect(packet).toContain('<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>');
+    expect(packet).toContain('<pdf:Trapped>False</pdf:Trapped>');
+
+    const pages = document.getPages();
+    expect(pages.length % 2).toBe(0);
+    expect(pages.length).toBeGreaterThanOrEqual(bookPages.length);
+    const neutral: string[] = [];
+    let kOnly = 0;
+    for (const [index, page] of pages.entries()) {
+      const trim = boxOf(page.node, 'TrimBox');
+      const bleed = boxOf(page.node, 'BleedBox');
+      const media = boxOf(page.node, 'MediaBox');
+      // The trim is A5 to 0.01 mm; the bleed 3 mm beyond it; the media holds both.
+      expect((trim.x1 - trim.x0) / MM).toBeCloseTo(148, 2);
+      expect((trim.y1 - trim.y0) / MM).toBeCloseTo(210, 2);
+      for (const [edge, out] of [
+        [bleed.x0 - trim.x0, -3],
+        [bleed.y0 - trim.y0, -3],
+        [bleed.x1 - trim.x1, 3],
+        [bleed.y1 - trim.y1, 3],
+      ] as const) {
+        expect(edge / MM).toBeCloseTo(out, 2);
+      }
+      expect(media.x0 <= bleed.x0 && media.y0 <= bleed.y0 && media.x1 >= bleed.x1 && media.y1 >= bleed.y1).toBe(true);
+      const content = contentOf(document, page.node);
+      // No black or grey left in RGB or grey operators: it is tints of K alone.
+      for (const [found, a, b, c] of content.matchAll(/(?:^|\s)([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)\b/g)) {
+        if (a === b && b === c) neutral.push(`page ${index + 1}: ${found.trim()}`);
+      }
+      for (const [found] of content.matchAll(/(?:^|\s)[\d.]+ [gG]\b/g))
+        neutral.push(`page ${index + 1}: ${found.trim()}`);
+      kOnly += [...content.matchAll(/(?:^|\s)0 0 0 [\d.]+ [kK]\b/g)].length;
+      // Crop marks: segments on the trim lines, at least 5 mm long, all outside the bleed.
+      const marks = [...content.matchAll(/([\d.-]+) ([\d.-]+) m\s+([\d.-]+) ([\d.-]+) l/g)].map((match) =>
+        match.slice(1, 5).map(Number),
+      );
+      expect(marks.length, `page ${index + 1}`).toBe(8);
+      for (const [x1, y1, x2, y2] of marks as [number, number, number, number][]) {
+        expect(Math.hypot(x2 - x1, y2 - y1) / MM).toBeGreaterThanOrEqual(5);
+        const onTrim =
+          [trim.x0, trim.x1].some((x) => Math.abs(x1 - x) < 0.01 && Math.abs(x2 - x) < 0.01) ||
+          [trim.y0, trim.y1].some((y) => Math.abs(y1 - y) < 0.01 && Math.abs(y2 - y) < 0.01);
+        expect(onTrim).toBe(true);
+        for (const [x, y] of [
+          [x1, y1],
+          [x2, y2],
+        ] as const) {
+          const inBleed = x > bleed.x0 + 0.01 && x < bleed.x1 - 0.01 && y > bleed.y0 + 0.01 && y < bleed.y1 - 0.01;
+          expect(inBleed).toBe(false);
+        }
+      }
+    }
+    expect(neutral).toEqual([]);
+    expect(kOnly).toBeGreaterThan(pages.length);
+  });
+
+  it('keeps the Hindi exactly as in the book', async () => {
+    const press = await placedText(await readFile(path.join(folder, 'out/book-press.pdf')));
+    const text = (pages: typeof press) => pages.map((page) => page.runs.map((run) => run.text).join('')).join('\n');
+    expect(text(press.slice(0, bookPages.length))).toBe(text(bookPages));
   });
 });

@@ -15,17 +15,28 @@ import {
 } from 'pdf-lib';
 import { TEMPLATES_DIR } from '../model/paths.ts';
 
-/** The archival level a finished PDF claims and is made to meet. */
-export type Conformance = 'pdfa-1b';
+/** The standard a finished PDF claims and is made to meet: PDF/A-1b for archives, PDF/X-4 for presses. */
+export type Conformance = 'pdfa-1b' | 'pdfx-4';
 
 /** sRGB (IEC 61966-2.1), ICC v2: the book's output intent (templates/icc/LICENCE.md). */
-let srgb: Uint8Array | undefined;
-function srgbProfile(): Uint8Array {
-  return (srgb ??= readFileSync(path.join(TEMPLATES_DIR, 'icc', 'sRGB.icc')));
+const profiles = new Map<string, Uint8Array>();
+function profile(name: 'sRGB.icc' | 'FOGRA39-mudran.icc'): Uint8Array {
+  let bytes = profiles.get(name);
+  if (!bytes) profiles.set(name, (bytes = readFileSync(path.join(TEMPLATES_DIR, 'icc', name))));
+  return bytes;
 }
+
+/** The press's printing condition: offset on coated paper, ISO 12647-2 (the FOGRA39 data). */
+const PRESS_CONDITION = 'FOGRA39';
 
 /** What the XMP packet adds to say the level: `pdfaid` part and conformance. */
 export function conformanceXmp(conformance: Conformance | undefined): { namespaces: string; fields: string[] } {
+  if (conformance === 'pdfx-4') {
+    return {
+      namespaces: ' xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"',
+      fields: ['<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>', '<pdf:Trapped>False</pdf:Trapped>'],
+    };
+  }
   if (conformance !== 'pdfa-1b') return { namespaces: '', fields: [] };
   return {
     namespaces: ' xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"',
@@ -43,7 +54,7 @@ export function conformanceXmp(conformance: Conformance | undefined): { namespac
  */
 export function makePdfA1b(document: PDFDocument): void {
   const { context } = document;
-  const profile = context.stream(srgbProfile(), { N: 3 });
+  const srgb = context.stream(profile('sRGB.icc'), { N: 3 });
   const intent = context.obj({
     Type: 'OutputIntent',
     S: 'GTS_PDFA1',
@@ -51,7 +62,7 @@ export function makePdfA1b(document: PDFDocument): void {
     Info: PDFString.of('sRGB IEC61966-2.1'),
     RegistryName: PDFString.of('http://www.color.org'),
   });
-  const profileRef = context.register(profile);
+  const profileRef = context.register(srgb);
   intent.set(PDFName.of('DestOutputProfile'), profileRef);
   document.catalog.set(PDFName.of('OutputIntents'), context.obj([context.register(intent)]));
   for (const [, object] of context.enumerateIndirectObjects()) {
@@ -136,4 +147,50 @@ function glyphCount(font: Uint8Array): number | undefined {
     if (String.fromCharCode(...font.subarray(at, at + 4)) === 'maxp') return view.getUint16(view.getUint32(at + 8) + 4);
   }
   return undefined;
+}
+
+/**
+ * Makes the press file meet PDF/X-4 (ISO 15930-7): a CMYK output intent for offset on coated
+ * paper (FOGRA39, templates/icc/LICENCE.md), `GTS_PDFXVersion` and `/Trapped /False` in Info
+ * (the XMP says the same, see finish.ts), and sRGB as every page's DefaultRGB, so any
+ * colour that is not black or grey (which press.ts made K-only) is device-independent.
+ */
+export function makePdfX4(document: PDFDocument): void {
+  const { context } = document;
+  const cmyk = context.register(context.stream(profile('FOGRA39-mudran.icc'), { N: 4 }));
+  const intent = context.obj({
+    Type: 'OutputIntent',
+    S: 'GTS_PDFX',
+    OutputConditionIdentifier: PDFString.of(PRESS_CONDITION),
+    OutputCondition: PDFString.of('Offset printing, coated paper, ISO 12647-2:2004/Amd 1 (FOGRA39)'),
+    Info: PDFString.of('Coated FOGRA39 (ISO 12647-2:2004)'),
+    RegistryName: PDFString.of('http://www.color.org'),
+    DestOutputProfile: cmyk,
+  });
+  document.catalog.set(PDFName.of('OutputIntents'), context.obj([context.register(intent)]));
+  const info = context.lookup(context.trailerInfo.Info);
+  if (info instanceof PDFDict) {
+    info.set(PDFName.of('GTS_PDFXVersion'), PDFString.of('PDF/X-4'));
+    info.set(PDFName.of('Trapped'), PDFName.of('False'));
+  }
+  const srgb = context.register(context.stream(profile('sRGB.icc'), { N: 3 }));
+  for (const page of document.getPages()) {
+    const resources = page.node.Resources() ?? context.obj({});
+    const spaces = resources.lookupMaybe(PDFName.of('ColorSpace'), PDFDict) ?? context.obj({});
+    spaces.set(PDFName.of('DefaultRGB'), context.obj([PDFName.of('ICCBased'), srgb]));
+    resources.set(PDFName.of('ColorSpace'), spaces);
+    page.node.set(PDFName.of('Resources'), resources);
+  }
+}
+
+/**
+ * The version a standard is built on, for the file header: PDF/A-1 is PDF 1.4, PDF/X-4 PDF 1.6
+ * (pdf-lib always writes 1.7, and nothing in these files needs more than their base).
+ */
+export function withHeaderVersion(pdf: Uint8Array, conformance: Conformance | undefined): Uint8Array {
+  const version = conformance === 'pdfa-1b' ? '1.4' : conformance === 'pdfx-4' ? '1.6' : undefined;
+  if (version && new TextDecoder().decode(pdf.subarray(0, 8)) === '%PDF-1.7') {
+    pdf.set(new TextEncoder().encode(`%PDF-${version}`), 0);
+  }
+  return pdf;
 }

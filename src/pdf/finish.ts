@@ -13,7 +13,7 @@ import {
 import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
 import { nameDestinationsByString } from './destinations.ts';
 import { escapeMarkup } from '../model/escape.ts';
-import { conformanceXmp, makePdfA1b, type Conformance } from './conformance.ts';
+import { conformanceXmp, makePdfA1b, makePdfX4, withHeaderVersion, type Conformance } from './conformance.ts';
 
 export interface PdfMetadata {
   matter: FrontMatter;
@@ -37,11 +37,9 @@ export interface PdfMade {
 /** Saves a finished document with its page count. */
 export async function saveFinished(document: PDFDocument, metadata?: PdfMetadata): Promise<Required<PdfMade>> {
   // PDF/A-1 is PDF 1.4: no object streams, and so no cross-reference streams.
-  const useObjectStreams = metadata?.conformance === undefined;
-  return {
-    pdf: await document.save({ updateFieldAppearances: false, useObjectStreams }),
-    pages: document.getPageCount(),
-  };
+  const useObjectStreams = metadata?.conformance !== 'pdfa-1b';
+  const pdf = await document.save({ updateFieldAppearances: false, useObjectStreams });
+  return { pdf: withHeaderVersion(pdf, metadata?.conformance), pages: document.getPageCount() };
 }
 
 /**
@@ -65,6 +63,7 @@ export function finishDocument(document: PDFDocument, metadata: PdfMetadata): vo
   nameDestinationsByString(document);
   renumberStructureIds(document);
   if (metadata.conformance === 'pdfa-1b') makePdfA1b(document);
+  if (metadata.conformance === 'pdfx-4') makePdfX4(document);
 
   const id = createHash('sha256').update(metadata.fingerprint).digest('hex');
   const { context } = document;

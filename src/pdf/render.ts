@@ -8,6 +8,7 @@ import type { PdfMade, PdfMetadata } from './finish.ts';
 import { pdfWorkers } from './workers.ts';
 import { readPdfLayout } from './destinations.ts';
 import { addBleedAndMarks } from './impose/press.ts';
+import { TRIMS } from '../model/trim.ts';
 import { isPageMarker, withPageMarkers, type MarkerPages } from '../epub/pagination.ts';
 import { withPage } from '../print/page-pool.ts';
 import { sandboxPage, type Refusal } from '../print/sandbox.ts';
@@ -121,8 +122,13 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
       const { pdf, refused } = await printHtml(printer, book, html);
       return { ...made(await layerAndFinish(pdf, { ...metadata, fingerprint: `handout\n${html}` })), refused };
     }
-    // The book is PDF/A-1b, for archives (see conformance.ts).
-    const conformance = format === 'pdf' ? { conformance: 'pdfa-1b' as const } : {};
+    // The book is PDF/A-1b, for archives; the press file PDF/X-4, for print shops (conformance.ts).
+    const conformance =
+      format === 'pdf'
+        ? { conformance: 'pdfa-1b' as const }
+        : format === 'press'
+          ? { conformance: 'pdfx-4' as const }
+          : {};
     if (format === 'pdf' && plan.bookTextLayer === 'with-finish') {
       const { pdf, fingerprint, refused } = await printedBook();
       const id = { ...metadata, ...conformance, fingerprint: `pdf\n${fingerprint}` };
@@ -131,7 +137,11 @@ export function pdfRenderer(browser: Browser, book: Book, options: PdfRendererOp
     const { pdf, fingerprint, refused } = await textLayered();
     const id = { ...metadata, ...conformance, fingerprint: `${format}\n${fingerprint}` };
     const imposed =
-      format === 'pdf' ? pdf : format === 'booklet' ? await imposeBooklet(pdf) : await addBleedAndMarks(pdf);
+      format === 'pdf'
+        ? pdf
+        : format === 'booklet'
+          ? await imposeBooklet(pdf)
+          : await addBleedAndMarks(pdf, TRIMS[book.matter.trim]);
     return { ...made(await finishPdf(imposed, id)), refused };
   };
   return Object.assign(render, {

@@ -1,49 +1,75 @@
+import { deflateSync, inflateSync } from 'node:zlib';
 import {
   beginMarkedContent,
+  decodePDFRawStream,
   endMarkedContent,
   lineTo,
   moveTo,
+  PDFArray,
   PDFContentStream,
   PDFDocument,
   PDFName,
+  PDFPageLeaf,
+  PDFRawStream,
   popGraphicsState,
   pushGraphicsState,
   setLineWidth,
   setStrokingCmykColor,
   stroke,
 } from 'pdf-lib';
+import type { TrimGeometry } from '../../model/trim.ts';
+import { parseContentStream } from '../text-layer/content-stream.ts';
 
+const MM = 72 / 25.4;
 /** Bleed on every side, as print shops ask: 3 mm. */
-export const BLEED = (3 / 25.4) * 72;
-/** Crop marks stop this far from the trimmed page, so that none shows after cutting. */
-const MARK_GAP = (1 / 25.4) * 72;
+export const BLEED = 3 * MM;
+/** Crop marks start at the bleed's edge, 3 mm off the trim, so they never enter the bleed… */
+const MARK_OFFSET = 3 * MM;
+/** …and are 6 mm long (preflight wants at least 5). */
+const MARK_LENGTH = 6 * MM;
+/** The slug around the bleed that holds the marks. */
+const SLUG = MARK_OFFSET + MARK_LENGTH + 3 * MM - BLEED;
 const MARK_WIDTH = 0.25;
 
 /**
- * The print-shop file: every page of the book grown by 3 mm of bleed on each side
- * (MediaBox = BleedBox), its TrimBox the book's page, and crop marks in the bleed at each
- * corner, on the lines the page is cut along. The pages are changed in place, so text, tags
- * and outline stay exactly as Chrome wrote them; no Ghostscript, which garbles Devanagari.
+ * The print-shop file (PDF/X-4 once finished, see conformance.ts): every page of the book with
+ * its TrimBox exactly the trim (Chrome rounds A5 to 420 × 594.96 pt; the trim is 419.53 ×
+ * 595.28), a BleedBox 3 mm beyond it, and a MediaBox with a slug that holds crop marks 6 mm long,
+ * 3 mm off the trim, outside the bleed. Black and grey become K-only (DeviceCMYK 0 0 0 k), so
+ * small Devanagari strokes print from one plate instead of four-colour black. The page count is
+ * made even. The pages are changed in place, so text, tags and outline stay as Chrome wrote
+ * them; no Ghostscript, which garbles Devanagari.
  */
-export async function addBleedAndMarks(bookPdf: Uint8Array): Promise<Uint8Array> {
+export async function addBleedAndMarks(bookPdf: Uint8Array, trim: TrimGeometry): Promise<Uint8Array> {
   const document = await PDFDocument.load(bookPdf, { updateMetadata: false });
+  const width = trim.width * MM;
+  const height = trim.height * MM;
+  if (document.getPageCount() % 2 === 1) {
+    const last = document.getPage(document.getPageCount() - 1).getMediaBox();
+    document.addPage([last.width, last.height]);
+  }
   for (const page of document.getPages()) {
-    const trim = page.getMediaBox();
-    const left = trim.x;
-    const bottom = trim.y;
-    const right = trim.x + trim.width;
-    const top = trim.y + trim.height;
-    page.setMediaBox(left - BLEED, bottom - BLEED, trim.width + 2 * BLEED, trim.height + 2 * BLEED);
-    page.setBleedBox(left - BLEED, bottom - BLEED, trim.width + 2 * BLEED, trim.height + 2 * BLEED);
-    page.setTrimBox(left, bottom, trim.width, trim.height);
+    const media = page.getMediaBox();
+    // The exact trim, centred on the page Chrome printed.
+    const left = media.x + (media.width - width) / 2;
+    const bottom = media.y + (media.height - height) / 2;
+    const right = left + width;
+    const top = bottom + height;
+    const out = BLEED + SLUG;
+    page.setMediaBox(left - out, bottom - out, width + 2 * out, height + 2 * out);
+    page.setBleedBox(left - BLEED, bottom - BLEED, width + 2 * BLEED, height + 2 * BLEED);
+    page.setTrimBox(left, bottom, width, height);
     page.node.delete(PDFName.of('CropBox'));
+    page.node.delete(PDFName.of('ArtBox'));
+    blackToKOnly(document, page.node);
     const marks: [number, number, number, number][] = [];
     for (const x of [left, right]) {
       for (const y of [bottom, top]) {
         const outX = x === left ? -1 : 1;
         const outY = y === bottom ? -1 : 1;
-        // A horizontal mark on the line y, a vertical one on the line x, both outside the trim.
-        marks.push([x + outX * MARK_GAP, y, x + outX * BLEED, y], [x, y + outY * MARK_GAP, x, y + outY * BLEED]);
+        // A horizontal mark on the line y, a vertical one on the line x, both outside the bleed.
+        const [near, far] = [MARK_OFFSET, MARK_OFFSET + MARK_LENGTH];
+        marks.push([x + outX * near, y, x + outX * far, y], [x, y + outY * near, x, y + outY * far]);
       }
     }
     // Chrome's page content changes the coordinate system and never restores it: enclose it.
@@ -65,4 +91,45 @@ export async function addBleedAndMarks(bookPdf: Uint8Array): Promise<Uint8Array>
     );
   }
   return document.save();
+}
+
+/** RGB or grey operators that set a neutral colour: `0 0 0 rg`, `.2667 .2667 .2667 RG`, `0 g`. */
+const NEUTRAL = /^(?:rg|RG|g|G)$/;
+
+/**
+ * Rewrites a page's content so that every neutral colour (black, the greys of rules) is a tint of
+ * black alone, `0 0 0 K k`; other colours stay as they are (the finished file gives DeviceRGB
+ * the sRGB profile). Only the colour operators change.
+ */
+function blackToKOnly(document: PDFDocument, page: PDFPageLeaf): void {
+  const contents = page.Contents();
+  if (!contents) return;
+  const streams = contents instanceof PDFArray ? contents.asArray() : [contents];
+  const text = streams
+    .map((stream) => {
+      const raw = document.context.lookup(stream);
+      if (!(raw instanceof PDFRawStream)) throw new Error('a page content stream that pdf-lib cannot decode');
+      const flate =
+        raw.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode') && !raw.dict.has(PDFName.of('DecodeParms'));
+      return Buffer.from(flate ? inflateSync(raw.contents) : decodePDFRawStream(raw).decode()).toString('latin1');
+    })
+    .join('\n');
+  const parts: string[] = [];
+  for (const operation of parseContentStream(text)) {
+    const values = operation.operands;
+    if (NEUTRAL.test(operation.operator) && values.every((value) => typeof value === 'number')) {
+      const levels = values as number[];
+      if (levels.every((level) => Math.abs(level - levels[0]!) < 0.002)) {
+        const black = Math.round((1 - levels[0]!) * 10000) / 10000;
+        parts.push(`0 0 0 ${black} ${operation.operator === 'rg' || operation.operator === 'g' ? 'k' : 'K'}`);
+        continue;
+      }
+    }
+    parts.push(operation.source);
+  }
+  const rewritten = Buffer.from(parts.join('\n'), 'latin1');
+  page.set(
+    PDFName.of('Contents'),
+    document.context.register(document.context.stream(deflateSync(rewritten), { Filter: 'FlateDecode' })),
+  );
 }
