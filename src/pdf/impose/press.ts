@@ -118,7 +118,7 @@ function blackToKOnly(document: PDFDocument, page: PDFPageLeaf): void {
   for (const operation of parseContentStream(text)) {
     const values = operation.operands;
     if (NEUTRAL.test(operation.operator) && values.every((value) => typeof value === 'number')) {
-      const levels = values as number[];
+      const levels = values;
       if (levels.every((level) => Math.abs(level - levels[0]!) < 0.002)) {
         const black = Math.round((1 - levels[0]!) * 10000) / 10000;
         parts.push(`0 0 0 ${black} ${operation.operator === 'rg' || operation.operator === 'g' ? 'k' : 'K'}`);
