@@ -15,6 +15,8 @@ export async function writeDesignerBook(folder: string, { notes }: { notes?: 'ch
   await writeFile(path.join(folder, 'images', 'wide.png'), png(2400, 600, 300));
   // 300 px across the 117 mm measure is 65 ppi: too coarse, a warning.
   await writeFile(path.join(folder, 'images', 'coarse.png'), png(300, 200));
+  // 1800 px across the 154 mm of page and bleed: 297 ppi.
+  await writeFile(path.join(folder, 'images', 'fields.png'), png(1800, 900, 300));
   // 1200 px at 300 ppi: 102 mm, within the measure and fine for print.
   await writeFile(path.join(folder, 'images', 'map.png'), png(1200, 800, 300));
   const file = path.join(folder, 'book.md');
@@ -102,6 +104,8 @@ function designerManuscript(notes: 'chapter' | undefined): string {
         lines.push(paragraph(3, 2), '', '![नदी का चौड़ा दृश्य](images/wide.png "नदी का चौड़ा दृश्य")', '');
       }
       if (chapter === 2 && section === 2) lines.push('![गाँव का नक्शा](images/map.png "गाँव का नक्शा")', '');
+      // A photograph across the whole page, into the press file's bleed.
+      if (chapter === 5 && section === 0) lines.push('![खेतों का विस्तार](images/fields.png "खेतों का विस्तार"){.bleed}', '');
       if (chapter === 3 && section === 1) lines.push('![पुरानी तस्वीर](images/coarse.png)', '');
       if (chapter === 5 && section === 2) lines.push(...shortTable(), '');
       if (chapter === 6 && section === 1) {

@@ -77,7 +77,10 @@ describe('nothing changes the scale of the print', () => {
   });
 
   it('fits every image inside the text block and warns at the lines of the too wide and the too coarse', () => {
-    const images = imageBoxes(book);
+    // Three figures in the text block, and one full-bleed figure across the page (below).
+    const all = imageBoxes(book);
+    expect(all.length).toBe(4);
+    const images = all.filter((image) => image.x1 - image.x0 < image.width - 1);
     expect(images.length).toBe(3);
     for (const image of images) {
       // The text block of an A5 page: 17 mm inner, 14 mm outer margin.
@@ -90,7 +93,7 @@ describe('nothing changes the scale of the print', () => {
     expect(wide[1]).toBeCloseTo(101.6, 0);
     expect(stderr).toMatch(/book\.md:\d+:1: warning: .*images\/wide\.png.* 203 mm wide at 300 ppi.*\[image-fitted\]/);
     expect(stderr).toMatch(/book\.md:\d+:1: warning: .*images\/coarse\.png.*96 ppi.*\[image-resolution\]/);
-    expect(stderr).not.toMatch(/map\.png/);
+    expect(stderr).not.toMatch(/map\.png|fields\.png/);
   });
 });
 
@@ -557,5 +560,32 @@ describe('the press file', () => {
     const press = await placedText(await readFile(path.join(folder, 'out/book-press.pdf')));
     const text = (pages: typeof press) => pages.map((page) => page.runs.map((run) => run.text).join('')).join('\n');
     expect(text(press.slice(0, bookPages.length))).toBe(text(bookPages));
+  });
+});
+
+describe('full-bleed figures', () => {
+  it('run from edge to edge of the book’s page, and 3 mm into the press file’s bleed, still tagged', async () => {
+    const onPage = imageBoxes(book).filter((image) => image.x1 - image.x0 >= image.width - 1);
+    expect(onPage.length).toBe(1);
+    expect(onPage[0]!.x0).toBeLessThanOrEqual(0.01);
+    const pressBytes = await readFile(path.join(folder, 'out/book-press.pdf'));
+    const press = await PDFDocument.load(pressBytes, { updateMetadata: false });
+    const page = press.getPage(onPage[0]!.page - 1);
+    const bleed = page.getBleedBox();
+    const media = page.getMediaBox();
+    const wide = imageBoxes(pressBytes).filter(
+      (image) => image.page === onPage[0]!.page && image.x1 - image.x0 > 150 * MM,
+    );
+    expect(wide.length).toBe(1);
+    // MuPDF measures from the media box's left edge.
+    expect(wide[0]!.x0).toBeLessThanOrEqual(bleed.x - media.x + 0.5);
+    expect(wide[0]!.x1).toBeGreaterThanOrEqual(bleed.x + bleed.width - media.x - 0.5);
+    // Drawn inside the figure's marked content, which the structure tree's Figure points at.
+    const pages = await placedText(book);
+    expect(pages[onPage[0]!.page - 1]!.runs.map((run) => run.text).join('')).toContain('खेतों');
+    const text = new TextDecoder('latin1').decode(
+      inflateSync((press.getPage(onPage[0]!.page - 1).node.Contents() as unknown as PDFRawStream).contents),
+    );
+    expect(text).toMatch(/\/Figure <<\/MCID \d+ >>BDC\nq\n[\d. -]+ cm\n\/X\d+ Do\nQ\nEMC/);
   });
 });

@@ -8,7 +8,7 @@ import { splitChapters, type Book } from '../model/book.ts';
 import type { FrontMatterDefaults } from '../model/front-matter.ts';
 import { transformManuscript } from '../pipeline/index.ts';
 import { hasErrors, reportError, reportWarning } from '../model/messages.ts';
-import { measureMm } from '../model/trim.ts';
+import { BLEED_MM, measureMm, TRIMS } from '../model/trim.ts';
 import { CSS_PPI, readImageSize, type ImageSize } from './image-size.ts';
 import { EnvironmentError } from '../model/errors.ts';
 
@@ -219,7 +219,9 @@ export async function checkManuscript(file: VFile, defaults?: FrontMatterDefault
   const tree = await transformManuscript(file, defaults);
   const images = await findImages(file);
   const matter = file.data.matter;
-  const imageSizes = matter ? await checkImageSizes(file, images, measureMm(matter.trim)) : new Map();
+  const imageSizes = matter
+    ? await checkImageSizes(file, images, measureMm(matter.trim), TRIMS[matter.trim].width + 2 * BLEED_MM)
+    : new Map();
   const cover = matter?.cover ? await findCover(file, matter.cover) : undefined;
   if (hasErrors(file) || !matter) return undefined;
   return {
@@ -246,6 +248,7 @@ async function checkImageSizes(
   file: VFile,
   images: ReadonlyMap<string, string>,
   measure: number,
+  bleedWidth: number,
 ): Promise<Map<string, ImageSize>> {
   const sizes = new Map<string, ImageSize>();
   for (const [src, real] of images) {
@@ -256,10 +259,11 @@ async function checkImageSizes(
     const size = sizes.get(use.path);
     if (!size || size.width === 0) continue;
     const natural = (size.width / (size.ppi ?? CSS_PPI)) * 25.4;
-    const printed = Math.min(natural, measure);
+    // A full-bleed figure prints across the page and its bleed, whatever its own size.
+    const printed = use.bleed ? bleedWidth : Math.min(natural, measure);
     const ppi = size.width / (printed / 25.4);
     const place = { place: use.position };
-    if (natural > measure + 0.5) {
+    if (!use.bleed && natural > measure + 0.5) {
       reportWarning(
         file,
         `Unexpected image \`${use.path}\` ${Math.round(natural)} mm wide at ${Math.round(size.ppi ?? CSS_PPI)} ppi, expected at most the ${Math.round(measure)} mm text width; set at ${Math.round(measure)} mm`,

@@ -44,3 +44,6 @@ export function measureMm(trim: Trim): number {
   const geometry = TRIMS[trim];
   return geometry.width - geometry.inner - geometry.outer;
 }
+
+/** Bleed on every side of the press file, as print shops ask. */
+export const BLEED_MM = 3;

@@ -12,6 +12,8 @@ import {
 } from 'pdf-lib';
 import { authorsOf, type FrontMatter } from '../model/front-matter.ts';
 import { nameDestinationsByString } from './destinations.ts';
+import { placeBleedImages } from './impose/bleed.ts';
+import { TRIMS } from '../model/trim.ts';
 import { escapeMarkup } from '../model/escape.ts';
 import { conformanceXmp, makePdfA1b, makePdfX4, withHeaderVersion, type Conformance } from './conformance.ts';
 
@@ -62,6 +64,8 @@ export function finishDocument(document: PDFDocument, metadata: PdfMetadata): vo
   document.setLanguage(matter.lang);
   nameDestinationsByString(document);
   renumberStructureIds(document);
+  // The book and the press file: full-bleed figures reach the page's edge (and the bleed).
+  if (metadata.conformance !== undefined) placeBleedImages(document, TRIMS[matter.trim]);
   if (metadata.conformance === 'pdfa-1b') makePdfA1b(document);
   if (metadata.conformance === 'pdfx-4') makePdfX4(document);
 

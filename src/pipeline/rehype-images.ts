@@ -9,6 +9,8 @@ import { reportError, reportWarning } from '../model/messages.ts';
 export interface ImageUse {
   path: string;
   position: Position | undefined;
+  /** A full-bleed figure's (rehype-figures): printed across the page and its bleed. */
+  bleed?: boolean;
 }
 
 declare module 'vfile' {

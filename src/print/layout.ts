@@ -3,7 +3,7 @@ import { h } from 'hastscript';
 import { SKIP, visit } from 'unist-util-visit';
 import { decodeFragment, footnoteItems, isFootnotes, type Book, type Chapter } from '../model/book.ts';
 import { authorsOf, type Digits, type FrontMatter } from '../model/front-matter.ts';
-import { TRIMS } from '../model/trim.ts';
+import { BLEED_MM, TRIMS } from '../model/trim.ts';
 import { bookDigits } from '../model/digits.ts';
 import { bookDate } from '../model/dates.ts';
 import { FACES } from '../fonts/faces.ts';
@@ -129,6 +129,7 @@ function withPageReferences(body: Root, book: Book, plan: BookPlan): Root {
  */
 export function bookPageStyle(book: Book, plan: BookPlan): string {
   const trim = TRIMS[book.matter.trim];
+  const bleedWidth = trim.width + 2 * BLEED_MM;
   const digits = book.matter.digits === 'devanagari' ? 'devanagari' : 'decimal';
   const rules = [
     `@page { size: ${trim.width}mm ${trim.height}mm; margin: ${trim.top}mm 0 ${trim.bottom}mm; @bottom-center { content: counter(page, ${digits}); } }`,
@@ -139,6 +140,11 @@ export function bookPageStyle(book: Book, plan: BookPlan): string {
     `.title-page, .imprint { height: ${trim.height - trim.top - trim.bottom - 1}mm; }`,
     // An image is never taller than the text block less room for its caption.
     `figure img, img { max-height: ${trim.height - trim.top - trim.bottom - 30}mm; }`,
+    // A full-bleed figure's image is drawn as wide as the page and its bleed, centred on the
+    // text block and clipped to it (no overflow, which would shrink the print); bleed.ts then
+    // frees it from the clips and centres it on the page.
+    'figure.bleed { overflow: clip; }',
+    `figure.bleed img { width: ${bleedWidth}mm; max-width: none; max-height: none; height: auto; margin-left: calc(50% - ${bleedWidth / 2}mm); }`,
     ...(plan.layoutOnly ? ['* { visibility: hidden !important; }'] : []),
   ];
   book.chapters.forEach((chapter, index) => {

@@ -1,28 +1,25 @@
-import { deflateSync, inflateSync } from 'node:zlib';
 import {
   beginMarkedContent,
-  decodePDFRawStream,
   endMarkedContent,
   lineTo,
   moveTo,
-  PDFArray,
   PDFContentStream,
   PDFDocument,
   PDFName,
   PDFPageLeaf,
-  PDFRawStream,
   popGraphicsState,
   pushGraphicsState,
   setLineWidth,
   setStrokingCmykColor,
   stroke,
 } from 'pdf-lib';
-import type { TrimGeometry } from '../../model/trim.ts';
+import { BLEED_MM, type TrimGeometry } from '../../model/trim.ts';
 import { parseContentStream } from '../text-layer/content-stream.ts';
+import { readPageContent, writePageContent } from '../page-content.ts';
 
 const MM = 72 / 25.4;
 /** Bleed on every side, as print shops ask: 3 mm. */
-export const BLEED = 3 * MM;
+export const BLEED = BLEED_MM * MM;
 /** Crop marks start at the bleed's edge, 3 mm off the trim, so they never enter the bleed… */
 const MARK_OFFSET = 3 * MM;
 /** …and are 6 mm long (preflight wants at least 5). */
@@ -102,18 +99,8 @@ const NEUTRAL = /^(?:rg|RG|g|G)$/;
  * the sRGB profile). Only the colour operators change.
  */
 function blackToKOnly(document: PDFDocument, page: PDFPageLeaf): void {
-  const contents = page.Contents();
-  if (!contents) return;
-  const streams = contents instanceof PDFArray ? contents.asArray() : [contents];
-  const text = streams
-    .map((stream) => {
-      const raw = document.context.lookup(stream);
-      if (!(raw instanceof PDFRawStream)) throw new Error('a page content stream that pdf-lib cannot decode');
-      const flate =
-        raw.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode') && !raw.dict.has(PDFName.of('DecodeParms'));
-      return Buffer.from(flate ? inflateSync(raw.contents) : decodePDFRawStream(raw).decode()).toString('latin1');
-    })
-    .join('\n');
+  const text = readPageContent(document, page);
+  if (text === undefined) return;
   const parts: string[] = [];
   for (const operation of parseContentStream(text)) {
     const values = operation.operands;
@@ -127,9 +114,5 @@ function blackToKOnly(document: PDFDocument, page: PDFPageLeaf): void {
     }
     parts.push(operation.source);
   }
-  const rewritten = Buffer.from(parts.join('\n'), 'latin1');
-  page.set(
-    PDFName.of('Contents'),
-    document.context.register(document.context.stream(deflateSync(rewritten), { Filter: 'FlateDecode' })),
-  );
+  writePageContent(document, page, parts.join('\n'));
 }
