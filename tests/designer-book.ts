@@ -113,6 +113,7 @@ function designerManuscript(notes: 'chapter' | undefined): string {
           'पूरा दस्तावेज़ https://example.org/reports/2026/rural-markets/hindi-belt/village-economy-and-river-trade-full-report.pdf पर है।',
           '',
           '```',
+          '# पुस्तक बनाएँ',
           'mudran build manuscript/book.md --format pdf --out dist/very/long/folder/name/for/the/book',
           '```',
           '',

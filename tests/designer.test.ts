@@ -589,3 +589,34 @@ describe('full-bleed figures', () => {
     expect(text).toMatch(/\/Figure <<\/MCID \d+ >>BDC\nq\n[\d. -]+ cm\n\/X\d+ Do\nQ\nEMC/);
   });
 });
+
+describe('code', () => {
+  it('prints in the shipped faces only, Hindi in it from the Devanagari face (never boxes)', async () => {
+    for (const name of ['book.pdf', 'book-handout.pdf']) {
+      const { stdout } = await exec('pdffonts', [path.join(folder, 'out', name)]);
+      const fonts = stdout
+        .split('\n')
+        .slice(2)
+        .filter(Boolean)
+        .map((line) => line.split(/\s+/)[0]!.replace(/^[A-Z]{6}\+/, ''));
+      expect(fonts.length).toBeGreaterThan(3);
+      for (const font of fonts) expect(font, name).toMatch(/^Noto(SerifDevanagari|Serif|SansMono)-/);
+      expect(fonts).toContain('NotoSansMono-Regular');
+    }
+    const document = mupdf.Document.openDocument(book, 'application/pdf');
+    const used = new Set<string>();
+    for (let index = 0; index < document.countPages(); index++) {
+      const page = document.loadPage(index);
+      const text = page.toStructuredText('');
+      const chars: { c: string; font: string }[] = [];
+      text.walk({ onChar: (c: string, _origin: unknown, font: mupdf.Font) => chars.push({ c, font: font.getName() }) });
+      const joined = chars.map((char) => char.c).join('');
+      const at = joined.indexOf('पुस्तक');
+      if (at >= 0) for (const char of chars.slice(at, at + 6)) used.add(char.font);
+      text.destroy();
+      page.destroy();
+    }
+    document.destroy();
+    expect([...used]).toEqual([expect.stringMatching(/\+NotoSerifDevanagari-Reg/)]);
+  });
+});

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { CODE_FACE, FACES } from './faces.ts';
 import { findBrokenSequences, type Finding } from './sequences.ts';
 import {
   DOTTED_CIRCLE,
@@ -43,7 +45,7 @@ export function checkWord(word: string, fonts: readonly StackFont[], language?: 
   const findings = findBrokenSequences(word);
   for (const run of splitByFont(word, fonts)) {
     if (!run.font) {
-      for (const finding of missingGlyphs(run.text, run.start)) findings.push(finding);
+      for (const finding of missingGlyphs(run.text, run.start, fonts)) findings.push(finding);
       continue;
     }
     const harfbuzzGlyphs = shapeWithHarfBuzz(run.font, run.text, language);
@@ -85,15 +87,28 @@ function tryFontkit(font: StackFont, text: string, language: string | undefined)
   }
 }
 
-function missingGlyphs(text: string, start: number): Finding[] {
+/** The typefaces of a stack, as the messages name them: "Noto Sans Mono, Noto Serif Devanagari, Noto Serif". */
+function typefaces(fonts: readonly StackFont[]): string {
+  const named = [...FACES, CODE_FACE];
+  return [
+    ...new Set(
+      fonts.map(
+        (font) => named.find((face) => face.file === path.basename(font.file))?.typeface ?? path.basename(font.file),
+      ),
+    ),
+  ].join(', ');
+}
+
+function missingGlyphs(text: string, start: number, fonts: readonly StackFont[]): Finding[] {
   const findings: Finding[] = [];
+  const names = typefaces(fonts);
   let index = start;
   for (const char of text) {
     const code = (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
     findings.push({
       index,
       ruleId: 'missing-glyph',
-      reason: `Unexpected character \`${char}\` (U+${code}) that no font of the book draws, expected a character the fonts cover (Noto Serif Devanagari, Noto Serif)`,
+      reason: `Unexpected character \`${char}\` (U+${code}) that no font of the book draws, expected a character the fonts cover (${names})`,
       fatal: true,
     });
     index += char.length;

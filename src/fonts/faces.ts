@@ -36,6 +36,21 @@ export const FACES: readonly Face[] = [
   { family: LATIN, weight: 'normal', style: 'italic', file: 'NotoSerif-Italic.ttf', typeface: 'Noto Serif' },
 ];
 
+/**
+ * Code (`code`, `pre`, `kbd`, `samp`) prints in a monospace face first, then the book's faces
+ * for what it lacks, Devanagari above all: the system's monospace face has none, and Hindi in
+ * code printed as boxes. The EPUB keeps the book's faces for code (a reading system takes the
+ * first family that has a face, not the first that has the glyph).
+ */
+export const MONO = 'Mudran Mono';
+export const CODE_FACE: Face = {
+  family: MONO,
+  weight: 'normal',
+  style: 'normal',
+  file: 'NotoSansMono-Regular.ttf',
+  typeface: 'Noto Sans Mono',
+};
+
 /** The families in CSS order: Devanagari first, the Latin companion for what it lacks. */
 export const FAMILIES = [DEVANAGARI, LATIN] as const;
 

@@ -4,7 +4,7 @@ import type * as Fontkit from 'fontkit';
 import type * as HarfBuzz from 'harfbuzzjs';
 import { EnvironmentError } from '../model/errors.ts';
 import { FONTS_DIR } from '../model/paths.ts';
-import { DEVANAGARI, FAMILIES, faceFor, type Face } from './faces.ts';
+import { CODE_FACE, DEVANAGARI, FAMILIES, faceFor, type Face } from './faces.ts';
 
 /** One face of the stack, opened once for both shapers. */
 export interface StackFont {
@@ -16,7 +16,7 @@ export interface StackFont {
 }
 
 /** How a run of text is set, as far as choosing a face goes. */
-export type FaceStyle = 'regular' | 'bold' | 'italic' | 'boldItalic';
+export type FaceStyle = 'regular' | 'bold' | 'italic' | 'boldItalic' | 'code';
 
 /** For each style, the faces that draw it, in CSS order. */
 export type FontStacks = Record<FaceStyle, readonly StackFont[]>;
@@ -32,6 +32,7 @@ export const FONT_STACKS: Record<FaceStyle, readonly { family: string; file: str
   bold: stack('bold', 'normal'),
   italic: emphasis(),
   boldItalic: emphasis(),
+  code: [{ family: CODE_FACE.family, file: CODE_FACE.file }, ...stack('normal', 'normal')],
 };
 
 function stack(weight: Face['weight'], style: Face['style']): { family: string; file: string }[] {
@@ -102,6 +103,7 @@ export function loadFontStacks(): Promise<FontStacks> {
       bold: stackOf('bold'),
       italic: stackOf('italic'),
       boldItalic: stackOf('boldItalic'),
+      code: stackOf('code'),
     };
   })();
   return fontStacks;

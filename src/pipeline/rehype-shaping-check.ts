@@ -27,6 +27,8 @@ const PRINTED_FIELDS: readonly (readonly [
 /** Elements the stylesheets (or the browser's defaults) set bold or italic. */
 const BOLD = new Set(['b', 'strong', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const ITALIC = new Set(['i', 'em', 'cite', 'dfn', 'var']);
+/** Elements the print sets in the monospace face first (fonts/faces.ts). */
+const CODE = new Set(['code', 'pre', 'kbd', 'samp']);
 
 /** A word: text between white space, where a no-break space joins (it is a mark's base in grammars). */
 const WORD = /(?:\S|\u00A0)+/gu;
@@ -116,30 +118,27 @@ export default function rehypeShapingCheck(options: ShapingCheckOptions) {
       });
     }
 
-    const walk = (parent: Root | Element, bold: boolean, italic: boolean, language: string) => {
+    const walk = (parent: Root | Element, bold: boolean, italic: boolean, code: boolean, language: string) => {
       for (const child of parent.children) {
         const start = child.position?.start.offset;
         const end = child.position?.end.offset;
         // Text without a place was made by the pipeline (footnote marks), not written by the author.
         if (child.type === 'text' && start !== undefined && end !== undefined) {
-          checkText(
-            child.value,
-            start,
-            end,
-            checkerFor(bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular', language),
-          );
+          const style = code ? 'code' : bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular';
+          checkText(child.value, start, end, checkerFor(style, language));
         } else if (child.type === 'element') {
           const lang = child.properties.lang;
           walk(
             child,
             bold || BOLD.has(child.tagName),
             italic || ITALIC.has(child.tagName),
+            code || CODE.has(child.tagName),
             typeof lang === 'string' && lang !== '' ? lang : language,
           );
         }
       }
     };
-    walk(tree, false, false, bookLanguage);
+    walk(tree, false, false, false, bookLanguage);
     await saveCheckedWords();
   };
 }
