@@ -14,7 +14,8 @@ NODE_DEPS := node_modules/.package-lock.json
 HINDI_DICTIONARY := /usr/share/hunspell/hi_IN.dic
 
 # command:package pairs of Debian tools (a command, or the absolute path of a file the package installs).
-BUILD_TOOLS := chromium:chromium
+# Debian's headless shell is the renderer; the full Chromium is the fallback (and Ace's browser).
+BUILD_TOOLS := chromium:chromium /usr/lib/chromium/chromium-headless-shell:chromium-headless-shell
 # script (util-linux) runs the CLI on a terminal in the tests; Apache PDFBox Preflight (with the
 # activation and JAXB jars it needs) validates the book as PDF/A-1b.
 TEST_TOOLS := script:util-linux java:default-jre-headless epubcheck:epubcheck pdftotext:poppler-utils pdffonts:poppler-utils pdfinfo:poppler-utils unzip:unzip pdftoppm:poppler-utils qpdf:qpdf \
