@@ -619,4 +619,14 @@ describe('code', () => {
     document.destroy();
     expect([...used]).toEqual([expect.stringMatching(/\+NotoSerifDevanagari-Reg/)]);
   });
+
+  it('has check report a character in code that none of code’s faces draws, at its column', async () => {
+    const manuscript = path.join(folder, 'code.md');
+    await writeFile(manuscript, '---\ntitle: कोड\n---\n\nयह `नमस्ते தமிழ்` है।\n');
+    const run = await mudran(['check', manuscript]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `${manuscript}:5:12: error: Unexpected character \`த\` (U+0BA4) that no font of the book draws, expected a character the fonts cover (Noto Sans Mono, Noto Serif Devanagari, Noto Serif) [missing-glyph]`,
+    );
+  });
 });
