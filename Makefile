@@ -8,6 +8,9 @@ MANUSCRIPTS := $(wildcard manuscript/*.md)
 NAMES := $(MANUSCRIPTS:manuscript/%.md=%)
 OUTPUTS := $(foreach n,$(NAMES),dist/$(n).epub dist/$(n).pdf dist/$(n)-handout.pdf)
 SOURCES := $(shell find src templates fonts -type f) bin/mudran bin/compile.js
+# What the books use besides their text: pictures and anything else in manuscript/, and the
+# project's config. Replacing one rebuilds the books (one run builds them all).
+ASSETS := $(shell find manuscript -type f ! -name '*.md' 2>/dev/null) $(wildcard mudran.config.json)
 NODE_DEPS := node_modules/.package-lock.json
 
 # The Hindi dictionary the text-recall bench reads (Debian's hunspell-hi).
@@ -46,7 +49,7 @@ endef
 all: $(OUTPUTS)
 
 # One run builds every manuscript, so one browser serves them all.
-$(OUTPUTS) &: $(MANUSCRIPTS) $(SOURCES) $(NODE_DEPS) | deps
+$(OUTPUTS) &: $(MANUSCRIPTS) $(ASSETS) $(SOURCES) $(NODE_DEPS) | deps
 	bin/mudran build $(MANUSCRIPTS) --out dist
 
 $(NODE_DEPS): package.json package-lock.json
