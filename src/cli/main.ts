@@ -1,3 +1,4 @@
+import { closestName } from '../model/suggest.ts';
 import { parseArgs } from 'node:util';
 import manifest from '../../package.json' with { type: 'json' };
 import { EnvironmentError, UsageError } from '../model/errors.ts';
@@ -117,7 +118,14 @@ async function run(argv: readonly string[], io: RunContext): Promise<number> {
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    const message = (error as Error).message;
+    // node's "Unknown option '--fromat'. To specify a positional argument …": the option, and a guess.
+    const unknown = /^Unknown option '(--?[\w-]+)'/.exec(message)?.[1];
+    if (unknown) {
+      const guess = closestName(unknown.replace(/^-+/, ''), Object.keys(OPTIONS));
+      throw new UsageError(`unknown option ${unknown}${guess ? `: did you mean --${guess}?` : ''}`);
+    }
+    throw new UsageError(message);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -134,7 +142,10 @@ async function run(argv: readonly string[], io: RunContext): Promise<number> {
     return 2;
   }
   const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command '${name}'`);
+  if (!command) {
+    const guess = closestName(name, Object.keys(COMMANDS));
+    throw new UsageError(`unknown command '${name}'${guess ? `: did you mean '${guess}'?` : ''}`);
+  }
   // --debug goes with every command: it is what an unexpected failure tells the user to add.
   const refused = Object.keys(values).filter(
     (option) => option !== 'debug' && !(command.options as string[]).includes(option),

@@ -1,3 +1,4 @@
+import { closestName } from '../model/suggest.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
@@ -70,7 +71,11 @@ function parseConfig(file: VFile, text: string): Config | undefined {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const keyNode = findNodeAtLocation(tree, [...where, key])?.parent?.children?.[0];
-        reportError(file, `Unexpected field \`${[...where, key].join('.')}\`, expected one of ${knownFields(where)}`, {
+        const guess = closestName(key, knownFields(where).split(', '));
+        const expected = guess
+          ? `did you mean \`${[...where, guess].join('.')}\`?`
+          : `expected one of ${knownFields(where)}`;
+        reportError(file, `Unexpected field \`${[...where, key].join('.')}\`, ${expected}`, {
           place: at(keyNode?.offset ?? 0),
           ruleId: 'config-unknown-field',
         });

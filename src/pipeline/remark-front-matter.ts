@@ -1,3 +1,4 @@
+import { closestName } from '../model/suggest.ts';
 import type { Root, Yaml } from 'mdast';
 import type { Point, Position } from 'unist';
 import type { VFile } from 'vfile';
@@ -90,7 +91,9 @@ function readFrontMatter(node: Yaml, file: VFile, defaults: FrontMatterDefaults)
     if (key === undefined) continue;
     const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
     if (!FIELD_NAMES.includes(key)) {
-      reportWarning(file, `Unexpected front-matter field \`${key}\`, expected one of ${FIELD_NAMES.join(', ')}`, {
+      const guess = closestName(key, FIELD_NAMES);
+      const expected = guess ? `did you mean \`${guess}\`?` : `expected one of ${FIELD_NAMES.join(', ')}`;
+      reportWarning(file, `Unexpected front-matter field \`${key}\`, ${expected}`, {
         place: span(keyRange),
         ruleId: 'frontmatter-unknown-field',
       });
