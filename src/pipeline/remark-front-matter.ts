@@ -61,10 +61,15 @@ function readFrontMatter(node: Yaml, file: VFile, defaults: FrontMatterDefaults)
 
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
-      reportError(file, `Unexpected YAML: ${error.message.split('\n')[0] ?? error.code}`, {
-        place: at(error.pos[0]),
-        ruleId: 'frontmatter-yaml',
-      });
+      // `title: मॉस्को: रूस` is the usual one: a colon in an unquoted value reads as a second key.
+      const field =
+        error.code === 'BLOCK_AS_IMPLICIT_KEY' || /Nested mappings/.test(error.message)
+          ? /^\s*([\w-]+):/.exec(node.value.slice(node.value.lastIndexOf('\n', error.pos[0]) + 1))?.[1]
+          : undefined;
+      const reason = field
+        ? `Unexpected colon in the value of \`${field}\`, expected the value in quotes: ${field}: "…"`
+        : `Unexpected YAML: ${error.message.split('\n')[0] ?? error.code}`;
+      reportError(file, reason, { place: at(error.pos[0]), ruleId: 'frontmatter-yaml' });
     }
     return undefined;
   }
