@@ -8,6 +8,7 @@ export const OPTIONS = {
   watch: { type: 'boolean', short: 'w' },
   port: { type: 'string', short: 'p' },
   title: { type: 'string', short: 't' },
+  name: { type: 'string', short: 'n' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   debug: { type: 'boolean' },

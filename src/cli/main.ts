@@ -15,7 +15,7 @@ Usage:
   mudran check [FILE.md…] [--json] [--quiet]
   mudran preview [FILE.md] [--port N]
   mudran new NAME [--title TEXT] [--out DIR]
-  mudran import FILE.txt [--title TEXT] [--out DIR]
+  mudran import FILE.txt [--title TEXT] [--name NAME] [--out DIR]
   mudran server start|stop|status
   mudran --help | --version
 
@@ -48,6 +48,7 @@ Options:
   -w, --watch          build, then rebuild what each saved change touches
   -p, --port N         preview port (default: 4300; 0 picks a free one)
   -t, --title TEXT     the title for new and import
+  -n, --name NAME      the manuscript's name for import (default: the file's)
       --json           print one JSON report on stdout (outputs, messages, timings)
   -q, --quiet          print only messages, no progress
       --debug          show the stack trace of an unexpected failure
@@ -71,7 +72,7 @@ const COMMANDS: Record<string, { options: (keyof typeof OPTIONS)[]; load: () => 
   check: { options: ['json', 'quiet'], load: async () => (await import('./commands/check.ts')).check },
   preview: { options: ['port', 'quiet'], load: async () => (await import('./commands/preview.ts')).preview },
   new: { options: ['title', 'out'], load: async () => (await import('./commands/new.ts')).newManuscript },
-  import: { options: ['title', 'out'], load: async () => (await import('./commands/import.ts')).importText },
+  import: { options: ['title', 'name', 'out'], load: async () => (await import('./commands/import.ts')).importText },
   server: { options: ['quiet'], load: async () => (await import('./commands/server.ts')).server },
 };
 

@@ -18,14 +18,18 @@ export async function importText(context: CommandContext): Promise<number> {
     throw new EnvironmentError(`${source}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
   }
   const imported = readPlainText(text);
-  const title = context.options.title ?? imported.title ?? firstSentence(imported.tree);
-  const matter = { title, date: today(), lang: 'hi', source: path.basename(source) };
-  const name = path.basename(source, path.extname(source));
+  const title = context.options.title ?? imported.title ?? withoutDateline(firstSentence(imported.tree));
+  const full = resolveIn(context.run, source);
+  // A temporary file's name says nothing about where the text came from.
+  const matter = { title, date: today(), lang: 'hi', ...(isTemporary(full) ? {} : { source: path.basename(source) }) };
+  const name = context.options.name ?? path.basename(source, path.extname(source));
+  // Every value quoted: a colon in a title (मॉस्को: …) never breaks the YAML.
+  const yaml = stringify(matter, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
   const target = await writeNewManuscript(
     context,
     name,
     context.options.out,
-    `---\n${stringify(matter, { lineWidth: 0 })}---\n\n${toMarkdown(imported.tree)}`,
+    `---\n${yaml}---\n\n${toMarkdown(imported.tree)}`,
   );
   for (const { line, text: dropped } of imported.dropped) {
     context.progress.say(`${source}:${line}: dropped share-widget line “${dropped}”`);
@@ -35,9 +39,20 @@ export async function importText(context: CommandContext): Promise<number> {
   context.progress.say(
     `wrote ${target} (${paragraphs} paragraph${paragraphs === 1 ? '' : 's'}, ${headings} heading${headings === 1 ? '' : 's'}); check its title`,
   );
+  context.progress.say(`next: mudran check ${target}, then mudran build ${target} (or make)`);
   return 0;
 }
 
+/** `मॉस्को: रूस के राष्ट्रपति …` → `रूस के राष्ट्रपति …`: a news dateline (a place and a colon) is no part of a title. */
+export function withoutDateline(sentence: string): string {
+  const stripped = sentence.replace(/^[\p{L}\p{M}]+(?:[ \u00A0][\p{L}\p{M}]+)?[ \u00A0]?:[ \u00A0]+/u, '');
+  return stripped.trim() === '' ? sentence : stripped;
+}
+
+/** Whether a file is a temporary one: named as mktemp names files (`tmp.Xy12ab`), or a pipe (`/dev/fd/63`). */
+function isTemporary(file: string): boolean {
+  return /^(?:\/dev\/|\/proc\/)/.test(file) || /^tmp[._-]?[A-Za-z0-9]{6,}(?:\.\w+)?$/.test(path.basename(file));
+}
 /** The text up to the first danda or full stop, as a stand-in title. */
 function firstSentence(tree: ReturnType<typeof readPlainText>['tree']): string {
   const first = tree.children[0];

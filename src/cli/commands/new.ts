@@ -19,6 +19,7 @@ export async function newManuscript(context: CommandContext): Promise<number> {
       '---\n\nपहला अनुच्छेद यहाँ लिखें।\n',
   );
   context.progress.say(`wrote ${target}`);
+  context.progress.say(`next: write in it, then mudran check ${target} and mudran build ${target} (or make)`);
   return 0;
 }
 
