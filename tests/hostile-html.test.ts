@@ -319,7 +319,7 @@ describe('a disclosure', () => {
 describe('the cover named in the front matter', () => {
   it.each([
     ['outside the folder', '../../../../etc/hostname.png', 'outside the manuscript’s folder', 'image-outside-folder'],
-    ['missing', 'नहीं.jpg', 'Unexpected missing cover', 'image-missing'],
+    ['missing', 'नहीं.jpg', 'No cover', 'image-missing'],
     ['a link out of the folder', 'link.png', 'outside the manuscript’s folder', 'image-outside-folder'],
     ['text named .jpg', 'text.jpg', 'expected a JPEG image', 'image-type'],
   ])('is checked like an image: %s is an error at its line in check and build', async (_, cover, reason, rule) => {

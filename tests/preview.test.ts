@@ -94,7 +94,7 @@ describe('mudran preview', () => {
     await writeFile(manuscript, text.replace(/^title: .*$/m, 'title:'));
     const html = await pageOnceChanged((page) => page.includes('frontmatter-title'));
     expect(html).toMatch(
-      /<pre class="mudran-messages">article\.md:2:7: error: Unexpected missing or empty `title`, expected the book’s title \[frontmatter-title\]<\/pre>/,
+      /<pre class="mudran-messages">article\.md:2:7: error: No `title` in the front matter, expected the book’s title \[frontmatter-title\]<\/pre>/,
     );
     // The last good text stays on screen under the messages.
     expect(html).toContain('संपादक ने यह नया अनुच्छेद अभी जोड़ा।');

@@ -266,7 +266,7 @@ async function checkImageSizes(
     if (!use.bleed && natural > measure + 0.5) {
       reportWarning(
         file,
-        `Unexpected image \`${use.path}\` ${Math.round(natural)} mm wide at ${Math.round(size.ppi ?? CSS_PPI)} ppi, expected at most the ${Math.round(measure)} mm text width; set at ${Math.round(measure)} mm`,
+        `Image \`${use.path}\` is ${Math.round(natural)} mm wide at ${Math.round(size.ppi ?? CSS_PPI)} ppi, wider than the ${Math.round(measure)} mm text width: set at ${Math.round(measure)} mm`,
         { ...place, ruleId: 'image-fitted' },
       );
     }
@@ -275,7 +275,7 @@ async function checkImageSizes(
       const needed = Math.ceil((MIN_PPI * printed) / 25.4);
       reportWarning(
         file,
-        `Unexpected low resolution in \`${use.path}\`: ${Math.round(ppi)} ppi at its printed width of ${Math.round(printed)} mm, expected at least ${MIN_PPI} ppi (${needed} pixels across, or a resolution in the file)`,
+        `Low resolution in \`${use.path}\`: ${Math.round(ppi)} ppi at its printed width of ${Math.round(printed)} mm, expected at least ${MIN_PPI} ppi (${needed} pixels across, or a resolution in the file)`,
         { ...place, ruleId: 'image-resolution' },
       );
     }
@@ -305,7 +305,7 @@ async function findCover(file: VFile, cover: string): Promise<string | undefined
   }
   const found = await realFileIn(folder, cover);
   if ('problem' in found && found.problem === 'missing') {
-    reportError(file, `Unexpected missing cover \`${cover}\`, expected a file next to the manuscript`, {
+    reportError(file, `No cover \`${cover}\` next to the manuscript, expected a file at that path`, {
       ...at,
       ruleId: 'image-missing',
     });
@@ -367,7 +367,7 @@ async function findImages(file: VFile): Promise<Map<string, string>> {
   for (const use of uses) {
     const found = await realFileIn(folder, use.path);
     if ('problem' in found && found.problem === 'missing') {
-      reportError(file, `Unexpected missing image \`${use.path}\`, expected a file next to the manuscript`, {
+      reportError(file, `No image \`${use.path}\` next to the manuscript, expected a file at that path`, {
         place: use.position,
         ruleId: 'image-missing',
       });

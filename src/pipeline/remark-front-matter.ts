@@ -137,7 +137,7 @@ function readFrontMatter(node: Yaml, file: VFile, defaults: FrontMatterDefaults)
     reportError(
       file,
       missingTitle
-        ? 'Unexpected missing or empty `title`, expected the book’s title'
+        ? 'No `title` in the front matter, expected the book’s title'
         : `Unexpected value for \`${issue.path.join('.')}\`, expected ${expectation(issue)}`,
       {
         place: valueNode ? span(valueNode.range) : { line: firstLine, column: 1 },
