@@ -81,6 +81,7 @@ function designerManuscript(notes: 'chapter' | undefined): string {
     'digits: devanagari',
     'isbn: 978-0-306-40615-7',
     'edition: प्रथम संस्करण',
+    'keywords: [गाँव, नदी, बाज़ार]',
     'rights: © २०२६ मुद्रण प्रकाशन',
     ...(notes ? [`notes: ${notes}`] : []),
     '---',

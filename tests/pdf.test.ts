@@ -4,7 +4,7 @@ import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bookletOrder } from '../src/pdf/impose/booklet.ts';
 import { readDestinationPages } from '../src/pdf/destinations.ts';
-import { ARTICLE, ROOT, mudran, pdfBoxes, pdfInfo, pdfPageText, tempDir } from './tools.ts';
+import { ARTICLE, ROOT, mudran, pdfBoxes, pdfInfo, pdfPageText, preflightPdfA1b, tempDir } from './tools.ts';
 
 // The three-chapter book (a footnote in chapter two, a table in chapter three), built twice
 // in every PDF format with the same SOURCE_DATE_EPOCH.
@@ -52,6 +52,10 @@ describe('the A5 book', () => {
     expect(pages[0]).toContain('मुद्रण परीक्षण');
     expect(pages[1]).toContain('© 2026 मुद्रण प्रकाशन');
     expect(pages[2]).toContain('विषय-सूची');
+  });
+
+  it('is valid PDF/A-1b by Apache PDFBox Preflight, keywords and all', async () => {
+    expect(await preflightPdfA1b(file(''))).toBe('The file three-chapters.pdf is a valid PDF/A-1b file');
   });
 
   it('lists each chapter in the contents with the page pdftotext finds its heading on', () => {

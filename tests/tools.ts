@@ -158,3 +158,15 @@ export async function pdfBoxes(file: string): Promise<Record<string, number[]>> 
   }
   return boxes;
 }
+
+/** What Apache PDFBox Preflight (Debian's libpdfbox2-java) says of a PDF as PDF/A-1b: its whole report. */
+export async function preflightPdfA1b(file: string): Promise<string> {
+  const jars = ['preflight', 'pdfbox2', 'fontbox2', 'xmpbox', 'commons-logging', 'javax.activation', 'jaxb-api'];
+  const classpath = jars.map((jar) => `/usr/share/java/${jar}.jar`).join(':');
+  try {
+    return (await tool('java', ['-cp', classpath, 'org.apache.pdfbox.preflight.Validator_A1b', file])).trim();
+  } catch (error) {
+    // It exits non-zero when the file is not valid; its report is on stdout.
+    return String((error as { stdout?: string }).stdout ?? error).trim();
+  }
+}

@@ -56,7 +56,13 @@ export function finishDocument(document: PDFDocument, metadata: PdfMetadata): vo
   document.setTitle(matter.title, { showInWindowTitleBar: true });
   if (authors.length > 0) document.setAuthor(authors.join(', '));
   if (subject) document.setSubject(subject);
-  if (matter.keywords) document.setKeywords(matter.keywords);
+  // As the XMP's pdf:Keywords has them: pdf-lib's setKeywords joins with spaces, and PDF/A wants
+  // the two equal.
+  if (matter.keywords) {
+    document.setKeywords(matter.keywords);
+    const info = document.context.lookup(document.context.trailerInfo.Info);
+    if (info instanceof PDFDict) info.set(PDFName.of('Keywords'), PDFHexString.fromText(matter.keywords.join(', ')));
+  }
   document.setCreator(CREATOR);
   document.setProducer(PRODUCER);
   document.setCreationDate(date);
