@@ -1,7 +1,9 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import type { JsonReport } from '../src/report/messages.ts';
+import { placedText } from './pdf-text.ts';
 import { ARTICLE, mudran, tempDir } from './tools.ts';
 
 /** A project folder with a manuscript that leaves `publisher` and `lang` to the config. */
@@ -32,7 +34,7 @@ describe('mudran.config.json', () => {
     [
       'an unknown field',
       '{\n  "output": "dist"\n}',
-      'mudran.config.json:2:3: error: Unexpected field `output`, expected one of out, formats, defaults [config-unknown-field]',
+      'mudran.config.json:2:3: error: Unexpected field `output`, expected one of out, formats, defaults, style [config-unknown-field]',
     ],
     [
       'broken JSON',
@@ -64,5 +66,32 @@ describe('mudran.config.json', () => {
   it('is optional: the article checks the same without one', async () => {
     const run = await mudran(['check', ARTICLE, '--json'], { cwd: await tempDir() });
     expect(run.code).toBe(0);
+  });
+});
+
+describe('the project’s own stylesheet', () => {
+  it('changes the type size of the book and the EPUB, and is an error at its line when it is not there', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'book.md'),
+      '---\ntitle: अपनी शैली\n---\n\n' + 'गर्मियों में नदी पतली धारा बनकर रेत के बीच से गुज़रती है। '.repeat(30) + '\n',
+    );
+    await writeFile(path.join(dir, 'mine.css'), 'html { font-size: 12pt !important; line-height: 26px !important; }\n');
+    await writeFile(path.join(dir, 'mudran.config.json'), '{\n  "style": "mine.css"\n}\n');
+    const run = await mudran(['build', 'book.md', '--out', 'out', '--format', 'pdf,epub'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const pages = await placedText(await readFile(path.join(dir, 'out', 'book.pdf')));
+    const body = pages.flatMap((page) => page.runs.filter((run) => run.text.normalize('NFC').includes('गर्मियों')));
+    expect(body.length).toBeGreaterThan(5);
+    for (const line of body) expect(line.size).toBeCloseTo(12, 1);
+    const epub = await JSZip.loadAsync(await readFile(path.join(dir, 'out', 'book.epub')));
+    expect(await epub.file('OEBPS/style.css')!.async('string')).toContain('font-size: 12pt !important');
+
+    await writeFile(path.join(dir, 'mudran.config.json'), '{\n  "style": { "print": "nowhere.css" }\n}\n');
+    const missing = await mudran(['build', 'book.md', '--out', 'out', '--format', 'pdf'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(
+      'mudran.config.json:2:23: error: No stylesheet `nowhere.css` in the project’s folder, expected a CSS file at that path [config-style]',
+    );
   });
 });

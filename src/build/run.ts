@@ -17,6 +17,7 @@ import { EnvironmentError } from '../model/errors.ts';
 import { makeFolder, removeEmptyFolders, writeWhole } from './files.ts';
 import { isEpub, outputName, type Format } from '../model/formats.ts';
 import type { BrowserSession } from '../print/browser.ts';
+import type { ProjectStyles } from '../input/config.ts';
 import type { BrowserSettings } from '../print/settings.ts';
 import { trace } from '../report/trace.ts';
 
@@ -56,6 +57,8 @@ export interface BuildOptions {
   formats: readonly Format[];
   /** Front-matter values from the project's config file, overridden by each manuscript. */
   defaults?: FrontMatterDefaults;
+  /** The project's stylesheets (mudran.config.json's `style`), added after mudran's own. */
+  styles?: ProjectStyles;
   onOutput?: (output: Output, manuscript: string) => void;
   onStage?: (timing: StageTiming) => void;
   /**
@@ -96,7 +99,9 @@ export async function buildManuscripts(paths: readonly string[], options: BuildO
     const results = await settleAll(
       checked.map(async ({ file, book }) => ({
         file,
-        outputs: book ? await renderBook(book, file.path, browser, options) : [],
+        outputs: book
+          ? await renderBook(options.styles ? { ...book, styles: options.styles } : book, file.path, browser, options)
+          : [],
       })),
     );
     wrote = results.some(({ outputs }) => outputs.length > 0);

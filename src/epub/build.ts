@@ -79,7 +79,9 @@ export async function renderEpub(book: Book, inputs: EpubInputs): Promise<Uint8A
       (name) => readFile(path.join(TEMPLATES_DIR, name), 'utf8'),
     ),
   );
-  const [css, contentOPF, chapterXHTML, tocXHTML, tocNCX] = templates as [string, string, string, string, string];
+  const [ownCss, contentOPF, chapterXHTML, tocXHTML, tocNCX] = templates as [string, string, string, string, string];
+  // The project's own stylesheet for the EPUB comes after mudran's, so it wins.
+  const css = book.styles?.epub ? `${ownCss}\n/* The project's stylesheet */\n${book.styles.epub}\n` : ownCss;
   const authors = authorsOf(matter);
   const coverHref = `images/cover.${inputs.cover.extension}`;
   const coverAlt = LABELS.coverAlt(matter.title, authors.join(', '));

@@ -19,6 +19,13 @@ export const configSchema = z
     out: z.string().trim().min(1, 'a folder name').optional(),
     formats: z.array(z.enum(FORMATS)).min(1, 'at least one format').optional(),
     defaults: frontMatterDefaultsSchema.optional(),
+    /** The project's own stylesheet, for print and EPUB alike, or each its own. */
+    style: z
+      .union([
+        z.string().trim().min(1, 'a CSS file such as style.css'),
+        z.object({ print: z.string().trim().min(1).optional(), epub: z.string().trim().min(1).optional() }).strict(),
+      ])
+      .optional(),
   })
   .strict();
 
@@ -29,6 +36,14 @@ export interface LoadedConfig {
   file?: VFile;
   /** Absent when the file has errors. */
   config?: Config;
+  /** The text of the stylesheets `style` names, read and checked. */
+  styles?: ProjectStyles;
+}
+
+/** The CSS a project adds after mudran's own, for print (book and handout) and for the EPUB. */
+export interface ProjectStyles {
+  print?: string;
+  epub?: string;
 }
 
 /** Reads `mudran.config.json` from `dir` (the run's folder) if there is one; mistakes are messages at their line. */
@@ -43,7 +58,59 @@ export async function loadConfig(dir: string): Promise<LoadedConfig> {
   }
   const file = new VFile({ path: CONFIG_FILE, cwd: dir, value: text });
   const config = parseConfig(file, text);
-  return config ? { file, config } : { file };
+  if (!config) return { file };
+  const styles = config.style ? await readStyles(file, text, dir, config.style) : {};
+  if (!styles) return { file };
+  return { file, config, styles };
+}
+
+/**
+ * Reads the stylesheets `style` names, each a CSS file inside the project's folder; a path that
+ * leaves it, or a file that is not there, is an error at the path's place in the config.
+ */
+async function readStyles(
+  file: VFile,
+  text: string,
+  dir: string,
+  style: NonNullable<Config['style']>,
+): Promise<ProjectStyles | undefined> {
+  const tree = parseTree(text);
+  const wanted: [keyof ProjectStyles, string, (string | number)[]][] =
+    typeof style === 'string'
+      ? [
+          ['print', style, ['style']],
+          ['epub', style, ['style']],
+        ]
+      : (['print', 'epub'] as const).flatMap((kind) =>
+          style[kind] ? [[kind, style[kind], ['style', kind]] as [keyof ProjectStyles, string, string[]]] : [],
+        );
+  const styles: ProjectStyles = {};
+  let ok = true;
+  for (const [kind, written, where] of wanted) {
+    const place = location(file).toPoint((tree && findNodeAtLocation(tree, where)?.offset) ?? 0) ?? {
+      line: 1,
+      column: 1,
+    };
+    const relative = path.relative(dir, path.resolve(dir, written));
+    if (relative.startsWith('..') || path.isAbsolute(relative) || !/\.css$/i.test(written)) {
+      reportError(file, `Unexpected stylesheet \`${written}\`, expected a .css file inside the project’s folder`, {
+        place,
+        ruleId: 'config-style',
+      });
+      ok = false;
+      continue;
+    }
+    try {
+      styles[kind] = await readFile(path.join(dir, relative), 'utf8');
+    } catch {
+      reportError(file, `No stylesheet \`${written}\` in the project’s folder, expected a CSS file at that path`, {
+        place,
+        ruleId: 'config-style',
+      });
+      ok = false;
+    }
+  }
+  return ok ? styles : undefined;
 }
 
 function parseConfig(file: VFile, text: string): Config | undefined {

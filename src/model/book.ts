@@ -28,6 +28,8 @@ export interface Book {
   images: ReadonlyMap<string, string>;
   /** Each image's pixel size (and resolution, when its file gives one), by the same path. */
   imageSizes: ReadonlyMap<string, ImageSize>;
+  /** The project's own CSS, after mudran's: for print, and for the EPUB. */
+  styles?: { print?: string; epub?: string };
 }
 
 /** Splits the body at its `<h1>`s; text before the first one is a chapter of its own. */

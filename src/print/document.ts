@@ -47,6 +47,7 @@ export async function bookDocument(book: Book, plan: BookPlan): Promise<string> 
     pageStyle: bookPageStyle(book, plan),
     titleBlock: toHtmlString(titleBlock(matter, 'book')),
     body: toHtmlString(bookBody(book, plan)),
+    projectStyle: projectStyle(book),
   });
 }
 
@@ -61,7 +62,14 @@ export async function handoutDocument(book: Book): Promise<string> {
     headerLeft: cssString(matter.title),
     headerRight: cssString(matter.source ?? matter.publisher ?? ''),
     digits: matter.digits === 'devanagari' ? 'devanagari' : 'decimal',
+    projectStyle: projectStyle(book),
   });
+}
+
+/** The project's stylesheet as a `<style>` after mudran's own; `</` cannot end it early. */
+function projectStyle(book: Book): string {
+  const css = book.styles?.print;
+  return css ? `<style>\n${css.replaceAll('</', '<\\/')}\n</style>` : '';
 }
 
 async function readTemplate(layout: PrintLayout): Promise<string> {

@@ -45,7 +45,7 @@ export async function buildOnce(
   browser?: BrowserSession,
 ): Promise<number> {
   const started = performance.now();
-  const { config, files: configFiles } = await projectConfig(context);
+  const { config, styles, files: configFiles } = await projectConfig(context);
   if (!config) return finish(context, { files: configFiles, started });
   const chosen = formats ?? config.formats ?? DEFAULT_FORMATS;
   const { progress } = context;
@@ -59,6 +59,7 @@ export async function buildOnce(
     outDir: context.options.out ?? config.out ?? 'dist',
     formats: chosen,
     ...(config.defaults ? { defaults: config.defaults } : {}),
+    ...(styles ? { styles } : {}),
     ...(browser ? { browser } : {}),
     onStage: (timing) => {
       timings.push(timing);

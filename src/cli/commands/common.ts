@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { CommandContext } from '../context.ts';
-import { loadConfig, type Config } from '../../input/config.ts';
+import { loadConfig, type Config, type ProjectStyles } from '../../input/config.ts';
 import { UsageError } from '../../model/errors.ts';
 import { resolveIn } from '../../model/run.ts';
 import { countMessages, formatMessages, jsonReport, type JsonReport } from '../../report/messages.ts';
@@ -24,9 +24,15 @@ export async function manuscriptPaths(context: CommandContext): Promise<string[]
 }
 
 /** The project's config (mudran.config.json in the run's folder) and its file, if any. */
-export async function projectConfig(context: CommandContext): Promise<{ config?: Config; files: VFile[] }> {
+export async function projectConfig(
+  context: CommandContext,
+): Promise<{ config?: Config; styles?: ProjectStyles; files: VFile[] }> {
   const loaded = await loadConfig(context.run.cwd);
-  return { ...(loaded.config ? { config: loaded.config } : {}), files: loaded.file ? [loaded.file] : [] };
+  return {
+    ...(loaded.config ? { config: loaded.config } : {}),
+    ...(loaded.styles ? { styles: loaded.styles } : {}),
+    files: loaded.file ? [loaded.file] : [],
+  };
 }
 
 export interface RunResult {
