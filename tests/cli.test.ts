@@ -31,6 +31,23 @@ describe('the command line', () => {
     }
   });
 
+  it.each([{ MUDRAN_LANG: 'hi' }, { MUDRAN_LANG: undefined, LC_ALL: undefined, LANG: 'hi_IN.UTF-8' }])(
+    'prints --help in Hindi for %j, with every command and option as typed',
+    async (env) => {
+      const [hindi, english] = await Promise.all([
+        mudran(['--help'], { env }),
+        mudran(['--help'], { env: { MUDRAN_LANG: 'en', LANG: 'C.UTF-8' } }),
+      ]);
+      expect(hindi.code).toBe(0);
+      expect(hindi.stdout).toContain('प्रयोग:');
+      expect(hindi.stdout).toContain('निकास कोड');
+      expect(english.stdout).toContain('Usage:');
+      // Every command, option and placeholder of the English help is in the Hindi one.
+      const words = (text: string) => new Set(text.match(/(?<![\w-])--?[a-z][a-z-]*|\b[A-Z]{3,}\b|\bmudran [a-z]+/g));
+      for (const word of words(english.stdout)) expect(hindi.stdout, word).toContain(word);
+    },
+  );
+
   it.each([
     [['frobnicate'], /unknown command 'frobnicate'$/m],
     [['buidl'], /unknown command 'buidl': did you mean 'build'\?$/m],

@@ -1,4 +1,5 @@
 import { closestName } from '../model/suggest.ts';
+import { HELP_HI, wantsHindi } from './help-hi.ts';
 import { parseArgs } from 'node:util';
 import manifest from '../../package.json' with { type: 'json' };
 import { EnvironmentError, UsageError } from '../model/errors.ts';
@@ -130,7 +131,7 @@ async function run(argv: readonly string[], io: RunContext): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(wantsHindi(io.env) ? HELP_HI : HELP);
     return 0;
   }
   if (values.version) {
@@ -139,7 +140,7 @@ async function run(argv: readonly string[], io: RunContext): Promise<number> {
   }
   const [name, ...args] = positionals;
   if (name === undefined) {
-    io.stdout.write(HELP);
+    io.stdout.write(wantsHindi(io.env) ? HELP_HI : HELP);
     return 2;
   }
   const command = COMMANDS[name];
