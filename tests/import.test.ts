@@ -3,8 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { withoutDateline } from '../src/cli/commands/import.ts';
-import { readPlainText, toMarkdown } from '../src/input/import-text.ts';
+import { readPlainText, toMarkdown, withoutDateline } from '../src/input/import-text.ts';
 import type { JsonReport } from '../src/report/messages.ts';
 import { ARTICLE, MUDRAN, mudran, tempDir } from './tools.ts';
 

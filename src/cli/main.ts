@@ -1,66 +1,12 @@
 import { closestName } from '../model/suggest.ts';
-import { HELP_HI, wantsHindi } from './help-hi.ts';
+import { HELP, HELP_HI, wantsHindi } from './help.ts';
 import { parseArgs } from 'node:util';
 import manifest from '../../package.json' with { type: 'json' };
 import { EnvironmentError, UsageError } from '../model/errors.ts';
-import { DEFAULT_FORMATS, FORMATS } from '../model/formats.ts';
 import type { RunContext } from '../model/run.ts';
 import { Progress, wantsColour } from '../report/progress.ts';
 import { enableTrace } from '../report/trace.ts';
 import { OPTIONS, type CommandContext } from './context.ts';
-
-const HELP = `mudran: publish Hindi Markdown manuscripts as EPUB and print-ready PDF
-
-Usage:
-  mudran build [FILE.md…] [--out DIR] [--format LIST] [--watch] [--json] [--quiet]
-  mudran check [FILE.md…] [--json] [--quiet]
-  mudran preview [FILE.md] [--port N]
-  mudran new NAME [--title TEXT] [--out DIR]
-  mudran import FILE.txt [--title TEXT] [--name NAME] [--out DIR]
-  mudran server start|stop|status
-  mudran --help | --version
-
-Commands:
-  build    check each manuscript, then write its outputs into the output folder:
-             NAME.epub          EPUB 3 for e-readers (fonts embedded)
-             NAME.pdf           the A5 book
-             NAME-handout.pdf   the A4 handout for office printers
-           A manuscript with errors writes nothing.
-  check    run every check without rendering and print the messages
-  preview  serve the book as it prints on http://127.0.0.1:PORT/, reloading the page
-           when the manuscript, a template or a font changes; messages show in the page
-  new      write manuscript/NAME.md with its front matter filled in
-  import   turn a plain-text article into manuscript/NAME.md: share-button lines are
-           dropped, short standalone lines become headings
-  server   the build server: build and check hand their work to a background
-           process that keeps Chromium and the loaded fonts between runs (started
-           by the first build; it ends after 15 idle minutes or on 'server stop').
-           MUDRAN_SERVER=0 builds in the command itself; CI does by default.
-
-With no FILE, every manuscript/*.md under the current folder is used.
-An optional mudran.config.json in the current folder sets defaults, e.g.
-  {"out": "dist", "formats": ["epub", "pdf"], "defaults": {"publisher": "…", "lang": "hi"}}
-("defaults" takes any front-matter field; the manuscript's own value wins).
-
-Options:
-  -o, --out DIR        output folder (default: dist; manuscript for new and import)
-  -f, --format LIST    comma-separated outputs among ${FORMATS.join(', ')}
-                       (default: ${DEFAULT_FORMATS.join(',')})
-  -w, --watch          build, then rebuild what each saved change touches
-  -p, --port N         preview port (default: 4300; 0 picks a free one)
-  -t, --title TEXT     the title for new and import
-  -n, --name NAME      the manuscript's name for import (default: the file's)
-      --json           print one JSON report on stdout (outputs, messages, timings)
-  -q, --quiet          print only messages, no progress
-      --debug          show the stack trace of an unexpected failure
-  -h, --help           show this help
-  -v, --version        show the version
-
-Progress goes to stderr, coloured on a terminal unless NO_COLOR is set.
-Messages read FILE:LINE:COLUMN: error|warning: reason [rule-id].
-Exit codes: 0 done (warnings allowed), 1 a manuscript or the config file has errors,
-2 usage or environment (no browser, unreadable path).
-`;
 
 type Command = (context: CommandContext) => Promise<number>;
 

@@ -92,3 +92,9 @@ function isShareWidget(line: string): boolean {
 function isHeadingLike(line: string): boolean {
   return [...line].length <= HEADING_MAX && !/[।॥.!?,;:…]["'”’)\]]*$/u.test(line);
 }
+
+/** `मॉस्को: रूस के राष्ट्रपति …` → `रूस के राष्ट्रपति …`: a news dateline (a place and a colon) is no part of a title. */
+export function withoutDateline(sentence: string): string {
+  const stripped = sentence.replace(/^[\p{L}\p{M}]+(?:[ \u00A0][\p{L}\p{M}]+)?[ \u00A0]?:[ \u00A0]+/u, '');
+  return stripped.trim() === '' ? sentence : stripped;
+}

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { inflateSync } from 'node:zlib';
 import {
-  decodePDFRawStream,
   PDFDict,
   PDFDocument,
   PDFName,
@@ -14,6 +12,8 @@ import {
   PDFStream,
 } from 'pdf-lib';
 import { TEMPLATES_DIR } from '../model/paths.ts';
+import { glyphCount } from '../fonts/sfnt.ts';
+import { streamBytes } from './page-content.ts';
 
 /** The standard a finished PDF claims and is made to meet: PDF/A-1b for archives, PDF/X-4 for presses. */
 export type Conformance = 'pdfa-1b' | 'pdfx-4';
@@ -118,35 +118,11 @@ function addCidSet(document: PDFDocument, descriptor: PDFDict): void {
   if (!(name instanceof PDFName) || !/^\/?[A-Z]{6}\+/.test(name.asString())) return;
   const file = descriptor.lookup(PDFName.of('FontFile2'));
   if (!(file instanceof PDFStream) || descriptor.has(PDFName.of('CIDSet'))) return;
-  const font = fontProgram(file);
-  const glyphs = glyphCount(font);
+  const glyphs = glyphCount(file instanceof PDFRawStream ? streamBytes(file) : file.getContents());
   if (!glyphs) return;
   const bits = new Uint8Array(Math.ceil(glyphs / 8));
   for (let gid = 0; gid < glyphs; gid++) bits[gid >> 3]! |= 0x80 >> (gid & 7);
   descriptor.set(PDFName.of('CIDSet'), document.context.register(document.context.flateStream(bits)));
-}
-
-function fontProgram(stream: PDFStream): Uint8Array {
-  if (stream instanceof PDFRawStream) {
-    const filter = stream.dict.get(PDFName.of('Filter'));
-    if (filter === PDFName.of('FlateDecode')) return inflateSync(stream.contents);
-    return decodePDFRawStream(stream).decode();
-  }
-  return stream.getContents();
-}
-
-/**
- * The glyph count of a TrueType font (`maxp`): every glyph id below it is in the program, the
- * ones Chrome's subsetter emptied too (they are still there, with no outline).
- */
-function glyphCount(font: Uint8Array): number | undefined {
-  const view = new DataView(font.buffer, font.byteOffset, font.byteLength);
-  const count = view.getUint16(4);
-  for (let index = 0; index < count; index++) {
-    const at = 12 + index * 16;
-    if (String.fromCharCode(...font.subarray(at, at + 4)) === 'maxp') return view.getUint16(view.getUint32(at + 8) + 4);
-  }
-  return undefined;
 }
 
 /**

@@ -24,8 +24,3 @@ export default function rehypeBookDigits() {
     });
   };
 }
-
-/** The number a note call or list marker shows, in either digits: `१२` → 12. */
-export function numberOf(text: string): number {
-  return Number(text.trim().replace(/[०-९]/g, (digit) => String(digit.charCodeAt(0) - 0x966)));
-}

@@ -4,10 +4,9 @@ import { SKIP, visit } from 'unist-util-visit';
 import { decodeFragment, footnoteItems, isFootnotes, type Book, type Chapter } from '../model/book.ts';
 import { authorsOf, type Digits, type FrontMatter } from '../model/front-matter.ts';
 import { BLEED_MM, TRIMS } from '../model/trim.ts';
-import { bookDigits } from '../model/digits.ts';
+import { bookDigits, numberOf } from '../model/digits.ts';
 import { bookDate } from '../model/dates.ts';
 import { FACES } from '../fonts/faces.ts';
-import { numberOf } from '../pipeline/rehype-book-digits.ts';
 import { CSS_PPI } from '../input/image-size.ts';
 
 /**
@@ -41,11 +40,6 @@ export function hasContents(book: Book): boolean {
   return book.chapters.length > 1;
 }
 
-/** A page number in the book's digits. */
-export function formatPageNumber(page: number, digits: Digits): string {
-  return bookDigits(page, digits);
-}
-
 /**
  * The tree with each image given its printed width: an image whose file says its resolution
  * prints at that resolution (300 ppi, 1200 pixels: 102 mm), the rest at the CSS pixel; the
@@ -74,7 +68,8 @@ export function bookBody(book: Book, plan: BookPlan): Root {
     children.push(chapterSection(chapter, index, notes, book.matter.digits));
   });
   const body = withPrintedImageSizes({ type: 'root', children }, book.imageSizes);
-  return crossReferences(book).size > 0 ? withPageReferences(body, book, plan) : body;
+  const references = crossReferences(book);
+  return references.size > 0 ? withPageReferences(body, references, book, plan) : body;
 }
 
 /**
@@ -101,8 +96,7 @@ export function crossReferences(book: Book): Set<string> {
 }
 
 /** After each cross-reference, " (पृष्ठ 12)" in the book's digits: the link stays a link. Works on a copy. */
-function withPageReferences(body: Root, book: Book, plan: BookPlan): Root {
-  const references = crossReferences(book);
+function withPageReferences(body: Root, references: ReadonlySet<string>, book: Book, plan: BookPlan): Root {
   const label = /^en\b/i.test(book.matter.lang) ? 'page' : 'पृष्ठ';
   const copy = structuredClone(body);
   visit(copy, 'element', (node, index, parent) => {
@@ -113,8 +107,7 @@ function withPageReferences(body: Root, book: Book, plan: BookPlan): Root {
     const id = decodeFragment(href.slice(1));
     if (!href.startsWith('#') || !references.has(id) || node.properties['dataFootnoteRef'] !== undefined) return;
     const page = plan.references?.get(id);
-    const number =
-      page === undefined ? bookDigits('00', book.matter.digits) : formatPageNumber(page, book.matter.digits);
+    const number = bookDigits(page ?? '00', book.matter.digits);
     parent.children.splice(index + 1, 0, h('span.page-ref', { dataReference: id }, ` (${label} ${number})`));
     return index + 2;
   });
@@ -197,7 +190,7 @@ function contents(book: Book, plan: BookPlan): Element {
         return h('li', [
           h('a', { href: `#${chapter.id}` }, [
             h('span.toc-title', [chapter.title, h('span.toc-leader', { ariaHidden: 'true' })]),
-            h('span.toc-page', page === undefined ? '' : formatPageNumber(page, book.matter.digits)),
+            h('span.toc-page', page === undefined ? '' : bookDigits(page, book.matter.digits)),
           ]),
         ]);
       }),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Book } from '../../src/model/book.ts';
 import { openingsOf, printPlan } from '../../src/pdf/render.ts';
 import { bookletOrder } from '../../src/pdf/impose/booklet.ts';
-import { cssString, formatPageNumber } from '../../src/print/layout.ts';
+import { bookDigits } from '../../src/model/digits.ts';
+import { cssString } from '../../src/print/layout.ts';
 
 import { h } from 'hastscript';
 
@@ -55,8 +56,8 @@ describe('layout arithmetic', () => {
   });
 
   it('writes page numbers in the book’s digits and CSS strings that cannot end their element', () => {
-    expect(formatPageNumber(1209, 'devanagari')).toBe('१२०९');
-    expect(formatPageNumber(1209, 'international')).toBe('1209');
+    expect(bookDigits(1209, 'devanagari')).toBe('१२०९');
+    expect(bookDigits(1209, 'international')).toBe('1209');
     expect(cssString('a"</style><b>\\')).toBe('"a\\22 \\3c /style\\3e \\3c b\\3e \\5c "');
   });
 

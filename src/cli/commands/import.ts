@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import type { CommandContext } from '../context.ts';
 import { EnvironmentError, UsageError } from '../../model/errors.ts';
 import { resolveIn } from '../../model/run.ts';
-import { readPlainText, toMarkdown } from '../../input/import-text.ts';
+import { readPlainText, toMarkdown, withoutDateline } from '../../input/import-text.ts';
 import { today, writeNewManuscript } from './new.ts';
 
 /** `mudran import FILE.txt`: a plain-text article becomes manuscript/NAME.md. */
@@ -41,12 +41,6 @@ export async function importText(context: CommandContext): Promise<number> {
   );
   context.progress.say(`next: mudran check ${target}, then mudran build ${target} (or make)`);
   return 0;
-}
-
-/** `मॉस्को: रूस के राष्ट्रपति …` → `रूस के राष्ट्रपति …`: a news dateline (a place and a colon) is no part of a title. */
-export function withoutDateline(sentence: string): string {
-  const stripped = sentence.replace(/^[\p{L}\p{M}]+(?:[ \u00A0][\p{L}\p{M}]+)?[ \u00A0]?:[ \u00A0]+/u, '');
-  return stripped.trim() === '' ? sentence : stripped;
 }
 
 /** Whether a file is a temporary one: named as mktemp names files (`tmp.Xy12ab`), or a pipe (`/dev/fd/63`). */

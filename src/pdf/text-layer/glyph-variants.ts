@@ -1,3 +1,5 @@
+import { readTables } from '../../fonts/sfnt.ts';
+
 /**
  * Adds glyphs to an embedded TrueType font program: each a composite of one existing glyph, drawn
  * exactly like it, with an advance width of its own. The text layer gives every glyph
@@ -109,20 +111,6 @@ export function addGlyphVariants(
   }
   for (const [tag, bytes] of changed) tables.set(tag, bytes);
   return { font: writeFont(tables), first: count };
-}
-
-function readTables(font: Uint8Array): Map<string, Uint8Array> {
-  const view = new DataView(font.buffer, font.byteOffset, font.byteLength);
-  const tables = new Map<string, Uint8Array>();
-  const count = view.getUint16(4);
-  for (let index = 0; index < count; index++) {
-    const at = 12 + index * 16;
-    const tag = String.fromCharCode(...font.subarray(at, at + 4));
-    const offset = view.getUint32(at + 8);
-    const length = view.getUint32(at + 12);
-    tables.set(tag, font.subarray(offset, offset + length));
-  }
-  return tables;
 }
 
 /** An sfnt with these tables, in tag order, each 4-byte aligned, with checksums and head's adjustment. */

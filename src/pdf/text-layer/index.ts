@@ -24,8 +24,8 @@ import {
   PDFStream,
   decodePDFRawStream,
 } from 'pdf-lib';
-import { deflateSync, inflateSync } from 'node:zlib';
 import { addGlyphVariants } from './glyph-variants.ts';
+import { readPageContent, streamBytes, writePageContent } from '../page-content.ts';
 import { glyphTexts, type Cluster } from './glyph-text.ts';
 import { formatNumber, hexString, isDict, isName, parseContentStream, type Operation } from './content-stream.ts';
 
@@ -54,29 +54,14 @@ export function addTextLayer(document: PDFDocument): void {
     const contents = page.node.Contents();
     const fontDict = page.node.Resources()?.lookupMaybe(PDFName.of('Font'), PDFDict);
     if (!contents || !fontDict) continue;
-    const streams = contents instanceof PDFArray ? contents.asArray() : [contents];
-    const text = streams
-      .map((stream) => {
-        const raw = document.context.lookup(stream);
-        if (!(raw instanceof PDFRawStream)) throw new Error('a page content stream that pdf-lib cannot decode');
-        // Chrome compresses every content stream with Flate: Node's zlib reads it many times
-        // faster than pdf-lib's JavaScript inflate; anything else goes through pdf-lib.
-        const filter = raw.dict.get(PDFName.of('Filter'));
-        const flate = filter === PDFName.of('FlateDecode') && raw.dict.get(PDFName.of('DecodeParms')) === undefined;
-        return latin1(flate ? inflateSync(raw.contents) : decodePDFRawStream(raw).decode());
-      })
-      .join('\n');
+    const text = readPageContent(document, page.node) ?? '';
     const fontOf = (name: string): CidFont | undefined => {
       const ref = fontDict.get(PDFName.of(name));
       if (!(ref instanceof PDFRef)) return undefined;
       if (!fonts.has(ref)) fonts.set(ref, readCidFont(document, ref));
       return fonts.get(ref);
     };
-    const rewritten = rewriteContent(parseContentStream(text), fontOf);
-    page.node.set(
-      PDFName.of('Contents'),
-      document.context.register(document.context.stream(deflateSync(rewritten), { Filter: 'FlateDecode' })),
-    );
+    writePageContent(document, page.node, rewriteContent(parseContentStream(text), fontOf));
   }
   for (const font of fonts.values()) if (font && font.added.length > 0) writeCidFont(document, font);
 }
@@ -399,11 +384,7 @@ function addedGlyphs(document: PDFDocument, font: CidFont): number[] {
   const descriptor = font.cidFont.lookupMaybe(PDFName.of('FontDescriptor'), PDFDict);
   const file = descriptor?.lookup(PDFName.of('FontFile2'));
   if (!descriptor || !(file instanceof PDFRawStream)) return font.added.map((variant) => variant.gid);
-  const program =
-    file.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode')
-      ? inflateSync(file.contents)
-      : decodePDFRawStream(file).decode();
-  const { font: rewritten, first } = addGlyphVariants(program, font.added);
+  const { font: rewritten, first } = addGlyphVariants(streamBytes(file), font.added);
   const stream = document.context.flateStream(rewritten, { Length1: rewritten.length });
   descriptor.set(PDFName.of('FontFile2'), document.context.register(stream));
   // A CIDSet written before would no longer list every glyph.
